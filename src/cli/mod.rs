@@ -1,0 +1,55 @@
+//! Command-line front end: argument parsing, logging set-up and one module per subcommand.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod bench;
+
+/// moodbox: press the button, it reads your face and plays music that fits your mood.
+#[derive(Debug, Parser)]
+#[command(name = "moodbox", version, about, long_about = None)]
+pub struct Cli {
+    /// More log output (-v debug, -vv trace); MOODBOX_LOG=<filter> overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print speed and memory figures (run it on the device too).
+    Bench(bench::Args),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let result = match cli.command {
+        Command::Bench(args) => bench::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("moodbox: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to stderr (the journal under systemd); stdout stays for results.
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "moodbox=info",
+        1 => "moodbox=debug",
+        _ => "moodbox=trace",
+    };
+    let filter = EnvFilter::try_from_env("MOODBOX_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

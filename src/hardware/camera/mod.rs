@@ -1,0 +1,1 @@
+//! Camera: V4L2 capture (real) and image-file / folder / test-pattern simulators.
