@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod bench_daemon;
+mod bench_library;
+mod bench_vision;
 
 /// moodbox: press the button, it reads your face and plays music that fits your mood.
 #[derive(Debug, Parser)]

@@ -1,0 +1,5 @@
+//! `moodbox bench daemon`: figures for the daemon.
+
+pub fn run() -> anyhow::Result<()> {
+    anyhow::bail!("the daemon benchmark is not built yet")
+}
