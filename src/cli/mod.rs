@@ -8,6 +8,9 @@ mod bench;
 mod bench_daemon;
 mod bench_library;
 mod bench_vision;
+mod detect;
+mod eval;
+mod vision_args;
 
 /// moodbox: press the button, it reads your face and plays music that fits your mood.
 #[derive(Debug, Parser)]
@@ -22,14 +25,23 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Find the faces in images and read their emotions.
+    Detect(detect::Args),
+    /// Measure accuracy on a labelled face dataset (FER2013 layout).
+    Eval(eval::Args),
     /// Print speed and memory figures (run it on the device too).
     Bench(bench::Args),
 }
+
+/// Exit status when some inputs could not be read (sysexits EX_DATAERR).
+pub const EXIT_DATAERR: u8 = 65;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
     let result = match cli.command {
+        Command::Detect(args) => detect::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Bench(args) => bench::run(args),
     };
     match result {

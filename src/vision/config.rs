@@ -1,0 +1,155 @@
+//! The `[vision]` section of the config file: where the models are and how faces are read.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::crop::CropGeometry;
+use super::detector::DetectorOptions;
+
+/// Where the Debian package installs the models.
+pub const INSTALLED_MODELS_DIR: &str = "/usr/share/moodbox/models";
+pub const DETECTOR_FILE: &str = "face_detection_short_range.tflite";
+pub const CLASSIFIER_FILE: &str = "emotion_mini_xception_int8.tflite";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VisionConfig {
+    /// Folder holding both model files.
+    pub models_dir: PathBuf,
+    /// Face detector file name inside `models_dir` (or an absolute path).
+    pub detector_model: PathBuf,
+    /// Emotion classifier file name inside `models_dir` (or an absolute path).
+    pub emotion_model: PathBuf,
+    /// Minimum face detector score, 0..1.
+    pub score_threshold: f32,
+    /// Overlap above which two detections are one face, 0..1.
+    pub nms_iou: f32,
+    /// Face crop side as a multiple of the detector's box width.
+    pub crop_scale: f32,
+    /// Crop centre offset from the box centre, in box heights (negative: up).
+    pub crop_shift: f32,
+    /// Rotate each face upright using its eyes before classifying.
+    pub level_faces: bool,
+    /// Also classify the mirrored face and average the two: the model learnt from mirrored
+    /// faces too, and the average is more accurate (twice the classifier time).
+    pub mirror_average: bool,
+    /// Threads each model may use.
+    pub threads: usize,
+    /// Frames whose mean brightness (0..255) is below this are "too dark".
+    pub min_brightness: f32,
+}
+
+impl Default for VisionConfig {
+    fn default() -> Self {
+        let crop = CropGeometry::default();
+        let detector = DetectorOptions::default();
+        VisionConfig {
+            models_dir: PathBuf::from(INSTALLED_MODELS_DIR),
+            detector_model: PathBuf::from(DETECTOR_FILE),
+            emotion_model: PathBuf::from(CLASSIFIER_FILE),
+            score_threshold: detector.score_threshold,
+            nms_iou: detector.nms_iou,
+            crop_scale: crop.scale,
+            crop_shift: crop.shift_y,
+            level_faces: crop.level,
+            mirror_average: true,
+            threads: 1,
+            min_brightness: 30.0,
+        }
+    }
+}
+
+impl VisionConfig {
+    /// Defaults, with the models found the way the command-line tools look for them.
+    pub fn with_models_dir(models_dir: PathBuf) -> Self {
+        VisionConfig {
+            models_dir,
+            ..Default::default()
+        }
+    }
+
+    pub fn detector_path(&self) -> PathBuf {
+        self.models_dir.join(&self.detector_model)
+    }
+
+    pub fn emotion_path(&self) -> PathBuf {
+        self.models_dir.join(&self.emotion_model)
+    }
+
+    pub fn detector_options(&self) -> DetectorOptions {
+        DetectorOptions {
+            score_threshold: self.score_threshold,
+            nms_iou: self.nms_iou,
+        }
+    }
+
+    pub fn crop_geometry(&self) -> CropGeometry {
+        CropGeometry {
+            scale: self.crop_scale,
+            shift_y: self.crop_shift,
+            level: self.level_faces,
+        }
+    }
+
+    /// Semantic checks: `(key, what is wrong and what to write instead)`.
+    pub fn check(&self) -> Vec<(&'static str, String)> {
+        let mut problems = Vec::new();
+        let unit = |key: &'static str, v: f32, problems: &mut Vec<(&'static str, String)>| {
+            if !(0.0..=1.0).contains(&v) {
+                problems.push((key, format!("{v} is outside 0..1")));
+            }
+        };
+        unit("score_threshold", self.score_threshold, &mut problems);
+        unit("nms_iou", self.nms_iou, &mut problems);
+        if !(0.5..=3.0).contains(&self.crop_scale) {
+            problems.push((
+                "crop_scale",
+                format!("{} is outside 0.5..3 (default 1.13)", self.crop_scale),
+            ));
+        }
+        if !(-1.0..=1.0).contains(&self.crop_shift) {
+            problems.push((
+                "crop_shift",
+                format!("{} is outside -1..1 (default -0.09)", self.crop_shift),
+            ));
+        }
+        if !(1..=16).contains(&self.threads) {
+            problems.push(("threads", format!("{} is outside 1..16", self.threads)));
+        }
+        if !(0.0..=255.0).contains(&self.min_brightness) {
+            problems.push((
+                "min_brightness",
+                format!("{} is outside 0..255", self.min_brightness),
+            ));
+        }
+        for (key, path) in [
+            ("detector_model", self.detector_path()),
+            ("emotion_model", self.emotion_path()),
+        ] {
+            if !path.is_file() {
+                problems.push((
+                    key,
+                    format!(
+                        "{} does not exist; set models_dir to the folder holding the .tflite files",
+                        path.display()
+                    ),
+                ));
+            }
+        }
+        problems
+    }
+}
+
+/// The models folder for command-line tools run without a config file: `$MOODBOX_MODELS`,
+/// else `./models` when it holds the detector (a source checkout), else the installed folder.
+pub fn default_models_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MOODBOX_MODELS") {
+        return PathBuf::from(dir);
+    }
+    let local = Path::new("models");
+    if local.join(DETECTOR_FILE).is_file() {
+        return local.to_path_buf();
+    }
+    PathBuf::from(INSTALLED_MODELS_DIR)
+}
