@@ -8,6 +8,8 @@ mod bench;
 mod bench_daemon;
 mod bench_library;
 mod bench_vision;
+mod library;
+mod recommend;
 
 /// moodbox: press the button, it reads your face and plays music that fits your mood.
 #[derive(Debug, Parser)]
@@ -24,6 +26,10 @@ pub struct Cli {
 enum Command {
     /// Print speed and memory figures (run it on the device too).
     Bench(bench::Args),
+    /// Scan the music folder into the index, or list what it holds.
+    Library(library::Args),
+    /// Show the queue moodbox would play for a facial emotion.
+    Recommend(recommend::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -31,6 +37,8 @@ pub fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.command {
         Command::Bench(args) => bench::run(args),
+        Command::Library(args) => library::run(args),
+        Command::Recommend(args) => recommend::run(args),
     };
     match result {
         Ok(code) => code,
