@@ -407,7 +407,7 @@ fn examine(root: &Path, path: &Path) -> Examined {
     match examine_song(root, path) {
         Ok(song) => Examined::Song(Box::new(song)),
         Err(reason) => {
-            tracing::info!("skipping {}: {reason}", path.display());
+            tracing::debug!("skipping {}: {reason}", path.display());
             Examined::Skipped(reason)
         }
     }

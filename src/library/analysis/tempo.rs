@@ -12,6 +12,12 @@ pub const MIN_BPM: f32 = 40.0;
 pub const MAX_BPM: f32 = 220.0;
 /// Below this much signal there is no tempo to speak of.
 const MIN_SECONDS: f32 = 4.0;
+/// Weaker pulses than this (normalised autocorrelation) are not a beat. A steady tone's
+/// frame-to-frame wobble gives about 0.17; a quiet, slow ballad well over 0.9.
+const MIN_CLARITY: f32 = 0.3;
+/// Onset novelty (summed log-magnitude rises) below this everywhere means no note starts:
+/// a steady tone peaks below 1, a soft piano note near 20, a click over 300.
+const MIN_NOVELTY_PEAK: f32 = 2.0;
 
 /// A tempo and how clearly the music pulses at it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,6 +33,9 @@ pub fn estimate_tempo(onset: &[f32], frame_rate: f32) -> Option<TempoEstimate> {
         return None;
     }
     let novelty = remove_local_mean(onset, (0.5 * frame_rate) as usize);
+    if novelty.iter().all(|&v| v < MIN_NOVELTY_PEAK) {
+        return None;
+    }
     let acf = autocorrelation(&novelty);
     let lag_of = |bpm: f32| 60.0 * frame_rate / bpm;
     let min_lag = lag_of(MAX_BPM).floor().max(1.0) as usize;
@@ -61,10 +70,14 @@ pub fn estimate_tempo(onset: &[f32], frame_rate: f32) -> Option<TempoEstimate> {
         })
         .find(|&l| strength(l) >= 0.7 * strength(best))
         .unwrap_or(best);
+    let clarity = strength(beat_lag).clamp(0.0, 1.0);
+    if clarity < MIN_CLARITY {
+        return None;
+    }
     let period = refine_period(&acf, beat_lag);
     Some(TempoEstimate {
         bpm: 60.0 * frame_rate / period,
-        clarity: strength(beat_lag).clamp(0.0, 1.0),
+        clarity,
     })
 }
 
@@ -156,8 +169,8 @@ fn refine_period(acf: &[f32], lag: usize) -> f32 {
             .map(|i| acf[i])
             .fold(f32::MAX, f32::min);
         let (mut sum, mut weight) = (0.0f32, 0.0f32);
-        for i in peak - 1..=peak + 1 {
-            let w = acf[i] - floor;
+        for (i, value) in acf.iter().enumerate().take(peak + 2).skip(peak - 1) {
+            let w = value - floor;
             sum += w * i as f32;
             weight += w;
         }
@@ -183,7 +196,7 @@ mod tests {
         let mut x = vec![0.0; n];
         let mut t = 0.05;
         while ((t * frame_rate) as usize) < n {
-            x[(t * frame_rate).round() as usize % n] = 1.0;
+            x[(t * frame_rate).round() as usize % n] = 10.0;
             t += 60.0 / bpm;
         }
         x
@@ -208,5 +221,15 @@ mod tests {
     fn too_short_or_flat_signals_have_no_tempo() {
         assert!(estimate_tempo(&[0.0; 100], 86.0).is_none());
         assert!(estimate_tempo(&vec![0.0; 3000], 86.0).is_none());
+    }
+
+    #[test]
+    fn a_steady_tone_has_no_tempo() {
+        let sr = 11025.0;
+        let tone: Vec<f32> = (0..(sr as usize * 10))
+            .map(|i| 0.3 * (std::f32::consts::TAU * 440.0 * i as f32 / sr).sin())
+            .collect();
+        let s = crate::library::analysis::spectrum::onset_spectrum(&tone, sr);
+        assert_eq!(estimate_tempo(&s.onset, s.frame_rate), None);
     }
 }
