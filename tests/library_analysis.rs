@@ -80,3 +80,21 @@ fn clearly_happy_and_sad_songs_are_told_apart() {
         "only {right} of {total} songs got the right mood"
     );
 }
+
+#[test]
+fn long_songs_are_judged_by_their_middle_minute() {
+    // 130 s: sad for 35 s, happy for the middle 60 s, sad again for the last 35 s.
+    let sad = synth::render(&SongRecipe::sad(21, 35.0), SAMPLE_RATE);
+    let happy = synth::render(&SongRecipe::happy(21, 60.0), SAMPLE_RATE);
+    let song: Vec<f32> = [sad.clone(), happy, sad].concat();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.mp3");
+    write_audio(&path, &song, SAMPLE_RATE, 1);
+    let analysis = Analysis::of_file(&path, Some(130.0)).unwrap();
+    assert!(
+        (analysis.seconds - 60.0).abs() < 0.5,
+        "{} s analysed",
+        analysis.seconds
+    );
+    assert_eq!(analysis.mood, Mood::Happy, "{analysis:#?}");
+}

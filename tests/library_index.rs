@@ -229,3 +229,16 @@ fn a_reader_can_recommend_while_a_scan_writes() {
     assert!(reads > 0);
     assert_eq!(reader.song_count().unwrap(), 50);
 }
+
+#[test]
+fn the_history_keeps_a_bounded_number_of_plays() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = LibraryIndex::open(&dir.path().join("index.sqlite3")).unwrap();
+    let song = dir.path().join("song.mp3");
+    let rows = moodbox::library::index::HISTORY_ROWS as usize;
+    for _ in 0..rows + 150 {
+        index.record_play(&song, None, None).unwrap();
+    }
+    let kept = index.history(rows * 2).unwrap().recent_plays.len();
+    assert!((rows..rows + 100).contains(&kept), "{kept} plays kept");
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use moodbox::library::{recommend, Recommendation};
+use moodbox::library::{normalise_language, recommend, Recommendation};
 use moodbox::Emotion;
 
 use super::library::Location;
@@ -34,6 +34,12 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = args.location.load()?;
+    if let Some(lang) = &args.language {
+        anyhow::ensure!(
+            normalise_language(lang).is_some(),
+            "--language {lang:?} is not a language moodbox knows; use a code such as en, ta, hi or a name such as tamil"
+        );
+    }
     let index = args.location.open_index(&config)?;
     let mut rng = match args.seed {
         Some(seed) => ChaCha8Rng::seed_from_u64(seed),

@@ -8,7 +8,8 @@
 //! built in its place, with a warning (the play history in it is lost; the songs come back
 //! with the next scan).
 //!
-//! Paths are stored as raw bytes, so any file name the file system allows works.
+//! Paths are stored as raw bytes, so any file name the file system allows works. The history
+//! keeps the newest [`HISTORY_ROWS`] plays and skips, so it never grows without bound.
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -22,6 +23,9 @@ use crate::emotion::Emotion;
 use crate::library::error::LibraryError;
 use crate::library::mood::Mood;
 use crate::library::song::{Song, SongFilter};
+
+/// Plays and skips kept in the history; older rows are pruned as new ones arrive.
+pub const HISTORY_ROWS: i64 = 10_000;
 
 /// The schema this code writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -313,30 +317,48 @@ impl LibraryIndex {
         emotion: Option<Emotion>,
         mood: Option<Mood>,
     ) -> Result<(), LibraryError> {
-        self.conn
-            .execute(
-                "INSERT INTO plays (path, emotion, mood, at_ms) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    path_bytes(path),
-                    emotion.map(Emotion::as_str),
-                    mood.map(Mood::as_str),
-                    now_ms()
-                ],
-            )
-            .map(drop)
-            .map_err(|e| self.db_error(e))
+        self.insert_history(
+            "INSERT INTO plays (path, emotion, mood, at_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                path_bytes(path),
+                emotion.map(Emotion::as_str),
+                mood.map(Mood::as_str),
+                now_ms()
+            ],
+            "plays",
+        )
     }
 
     /// Records that the listener skipped a song offered for `mood`; it will be chosen less
     /// often for that mood (see `skip_penalty` in [`crate::library::LibraryConfig`]).
     pub fn record_skip(&self, path: &Path, mood: Mood) -> Result<(), LibraryError> {
-        self.conn
-            .execute(
-                "INSERT INTO skips (path, mood, at_ms) VALUES (?1, ?2, ?3)",
-                params![path_bytes(path), mood.as_str(), now_ms()],
-            )
-            .map(drop)
-            .map_err(|e| self.db_error(e))
+        self.insert_history(
+            "INSERT INTO skips (path, mood, at_ms) VALUES (?1, ?2, ?3)",
+            params![path_bytes(path), mood.as_str(), now_ms()],
+            "skips",
+        )
+    }
+
+    /// Inserts one history row; every 100th insert prunes the table to the newest
+    /// [`HISTORY_ROWS`].
+    fn insert_history(
+        &self,
+        sql: &str,
+        values: &[&dyn rusqlite::ToSql],
+        table: &str,
+    ) -> Result<(), LibraryError> {
+        let run = || -> rusqlite::Result<()> {
+            self.conn.execute(sql, values)?;
+            let id = self.conn.last_insert_rowid();
+            if id % 100 == 0 {
+                self.conn.execute(
+                    &format!("DELETE FROM {table} WHERE id <= ?1"),
+                    [id - HISTORY_ROWS],
+                )?;
+            }
+            Ok(())
+        };
+        run().map_err(|e| self.db_error(e))
     }
 
     /// The last `window` plays and all skip counts.

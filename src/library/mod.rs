@@ -4,7 +4,7 @@
 //! A scan ([`LibraryIndex::scan`]) walks the music folder, reads each new or changed file's
 //! tags ([`tags`]), takes the language and mood from tags, then folder names ([`folders`]),
 //! then, for the mood, the sound itself ([`analysis`]), and stores the result in a SQLite
-//! file ([`index`]). The recommender ([`recommend`]) turns a facial [`crate::Emotion`] into a
+//! file ([`index`]). The recommender ([`mod@recommend`]) turns a facial [`crate::Emotion`] into a
 //! queue of songs through a [`MoodPolicy`], the preferred languages and the play history.
 
 pub mod analysis;
@@ -30,5 +30,5 @@ pub use language::normalise_language;
 pub use mood::Mood;
 pub use policy::{MoodPolicy, PolicyName};
 pub use recommend::{recommend, Recommendation, Recommender};
-pub use scan::{ScanPhase, ScanProgress, ScanReport};
+pub use scan::{ScanPhase, ScanProgress, ScanReport, AUDIO_EXTENSIONS};
 pub use song::{MoodSource, Song, SongFilter};

@@ -113,16 +113,7 @@ impl Recommender {
 
         chooser.take_wanted(&wanted, rng);
 
-        let neighbours: Vec<Mood> =
-            wanted
-                .iter()
-                .flat_map(|m| m.neighbours())
-                .fold(Vec::new(), |mut acc, m| {
-                    if !wanted.contains(&m) && !acc.contains(&m) {
-                        acc.push(m);
-                    }
-                    acc
-                });
+        let neighbours = neighbouring_moods(&wanted);
         let n = chooser.take_weighted(rng, |s, c| {
             neighbours.contains(&s.mood) && c.language_ok(s) && c.fresh(s)
         });
@@ -368,6 +359,17 @@ impl Chooser<'_> {
         }));
         n
     }
+}
+
+/// Moods sharing an axis with a wanted one, not wanted themselves, in the wanted moods' order.
+fn neighbouring_moods(wanted: &[Mood]) -> Vec<Mood> {
+    let mut out: Vec<Mood> = Vec::new();
+    for m in wanted.iter().flat_map(|m| m.neighbours()) {
+        if !wanted.contains(&m) && !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
 }
 
 fn join_moods(moods: &[Mood]) -> String {
