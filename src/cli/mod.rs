@@ -10,6 +10,8 @@ mod bench_library;
 mod bench_vision;
 mod detect;
 mod eval;
+mod library;
+mod recommend;
 mod vision_args;
 
 /// moodbox: press the button, it reads your face and plays music that fits your mood.
@@ -31,6 +33,10 @@ enum Command {
     Eval(eval::Args),
     /// Print speed and memory figures (run it on the device too).
     Bench(bench::Args),
+    /// Scan the music folder into the index, or list what it holds.
+    Library(library::Args),
+    /// Show the queue moodbox would play for a facial emotion.
+    Recommend(recommend::Args),
 }
 
 /// Exit status when some inputs could not be read (sysexits EX_DATAERR).
@@ -43,6 +49,8 @@ pub fn main() -> ExitCode {
         Command::Detect(args) => detect::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Library(args) => library::run(args),
+        Command::Recommend(args) => recommend::run(args),
     };
     match result {
         Ok(code) => code,
