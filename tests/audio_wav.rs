@@ -189,8 +189,7 @@ fn skip_pause_resume_and_stop_work_in_real_time() {
     );
 
     player.pause().unwrap();
-    std::thread::sleep(Duration::from_millis(150));
-    let paused_len = frames(&out);
+    let paused_len = settled_frames(&out);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(frames(&out), paused_len, "nothing is written while paused");
     assert!(events_within(&mut rx, Duration::from_millis(10)).is_empty());
@@ -214,9 +213,33 @@ fn skip_pause_resume_and_stop_work_in_real_time() {
     );
 }
 
-/// Frames in the WAV file so far (the player flushes the header whenever output pauses).
+/// Frames in the WAV file so far; the header is only up to date after the player flushed it,
+/// which it does whenever output pauses or goes idle.
 fn frames(path: &PathBuf) -> u32 {
-    hound::WavReader::open(path).unwrap().duration()
+    try_frames(path).expect("a readable WAV file")
+}
+
+fn try_frames(path: &PathBuf) -> Option<u32> {
+    hound::WavReader::open(path).ok().map(|r| r.duration())
+}
+
+/// The frame count once it stops changing (the pause takes effect on the player's thread);
+/// a file that keeps growing at real-time pace never settles and fails the test.
+fn settled_frames(path: &PathBuf) -> u32 {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let mut last = try_frames(path);
+    loop {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = try_frames(path);
+        if let (Some(n), true) = (now, now == last) {
+            return n;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the WAV file keeps growing after pause"
+        );
+        last = now;
+    }
 }
 
 #[test]

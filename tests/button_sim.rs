@@ -66,12 +66,19 @@ fn holding_the_simulated_button_stops_before_release() {
 #[test]
 fn quick_toggles_are_bounce_not_presses() {
     let (tx, mut rx) = unbounded_channel();
-    let button = SimButton::new(&quick_config(), tx);
+    // A long debounce, so a busy machine pausing this thread between toggles is still bounce.
+    let config = ButtonConfig {
+        debounce_ms: 200,
+        long_press_ms: 400,
+        stop_hold_ms: 800,
+        ..ButtonConfig::default()
+    };
+    let button = SimButton::new(&config, tx);
     for _ in 0..5 {
         button.set_pressed(true);
         button.set_pressed(false);
     }
-    assert_eq!(next_event(&mut rx, Duration::from_millis(200)), None);
+    assert_eq!(next_event(&mut rx, Duration::from_millis(500)), None);
 }
 
 #[test]

@@ -22,7 +22,7 @@ use v4l::video::capture::Parameters;
 use v4l::video::Capture;
 use v4l::{Device, Format, FourCC, Fraction};
 
-use super::config::{CameraConfig, MAX_SIDE};
+use super::config::{CameraConfig, PixelFormatChoice, MAX_SIDE};
 use super::error::{CameraError, Phase};
 use super::frame::Frame;
 use super::mjpeg::decode_mjpeg;
@@ -79,6 +79,14 @@ impl V4l2Camera {
             self.open = Some(open_and_negotiate(&self.device_name, &self.config)?);
         }
         Ok(self.open.as_ref().expect("opened just above"))
+    }
+}
+
+impl Drop for V4l2Camera {
+    fn drop(&mut self) {
+        if let Some(open) = self.open.take() {
+            drop_quietly(open);
+        }
     }
 }
 
@@ -252,7 +260,8 @@ fn open_and_negotiate(device_name: &str, config: &CameraConfig) -> Result<OpenCa
         };
         let choice = choose(&offers, &wanted).ok_or_else(unsupported)?;
         let mode = apply(&device, device_name, &choice, config.fps)?;
-        if mode.format != choice.format {
+        // The driver may answer S_FMT with another format; fine unless one was demanded.
+        if mode.format != choice.format && config.format != PixelFormatChoice::Auto {
             return Err(unsupported());
         }
         info!(device = device_name, card = %caps.card, format = %mode.format, width = mode.width,
