@@ -159,7 +159,12 @@ impl PullOutput {
             active: AtomicBool::new(false),
             stop: AtomicBool::new(false),
         });
-        let description = format!("{} at {}x real time", sink.describe(), speed);
+        let pace = if speed > 0.0 {
+            format!("{speed}x real time")
+        } else {
+            "as fast as possible".to_string()
+        };
+        let description = format!("{}, pulled at {pace}", sink.describe());
         let thread_shared = shared.clone();
         let thread = thread::Builder::new()
             .name("moodbox-audio-pull".into())
