@@ -100,10 +100,13 @@ impl CameraError {
                 }
             }
             (_, Some(libc::ENODEV | libc::ENXIO)) => CameraError::Unplugged { device },
-            (Phase::Query, Some(libc::ENOTTY | libc::EINVAL)) => CameraError::NotACaptureDevice {
-                device,
-                detail: err.to_string(),
-            },
+            // ENOSYS: the ioctl is not implemented at all (as under qemu-user emulation).
+            (Phase::Query, Some(libc::ENOTTY | libc::EINVAL | libc::ENOSYS)) => {
+                CameraError::NotACaptureDevice {
+                    device,
+                    detail: err.to_string(),
+                }
+            }
             _ => CameraError::Io {
                 device,
                 op,
