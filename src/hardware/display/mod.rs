@@ -49,7 +49,7 @@ pub use self::null::NullDisplay;
 pub use self::panel::{PanelSettings, SpiPanel};
 pub use self::png::{write_png_atomically, PngDisplay};
 pub use self::screen::{gallery, ErrorIcon, ErrorScreen, Screen};
-pub use self::ui::draw_screen;
+pub use self::ui::{draw_screen, DrawnText};
 
 /// Something that shows the box's screens.
 pub trait Display: Send {
@@ -182,6 +182,14 @@ pub enum DisplayError {
         path: PathBuf,
         source: image::ImageError,
     },
+}
+
+/// Logs what a screen says (debug level), e.g. `No camera | /dev/video0 is not answering`.
+fn log_screen(screen: &Screen, texts: &[DrawnText]) {
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        let said: Vec<String> = texts.iter().map(DrawnText::shown).collect();
+        tracing::debug!(screen = %screen.name(), text = %said.join(" | "), "display: showing");
+    }
 }
 
 fn join(problems: &[ConfigProblem]) -> String {

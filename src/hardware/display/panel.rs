@@ -21,7 +21,9 @@ use mipidsi::interface::Interface;
 use mipidsi::models::Model;
 use mipidsi::options::{ColorInversion, Orientation};
 
-use super::{draw_screen, ColorOrder, Display, DisplayConfig, DisplayError, Framebuffer, Screen};
+use super::{
+    draw_screen, log_screen, ColorOrder, Display, DisplayConfig, DisplayError, Framebuffer, Screen,
+};
 
 /// The MIPI DCS no-operation command: sent first to find out whether the bus works.
 const NOP: u8 = 0x00;
@@ -248,7 +250,7 @@ where
 {
     fn show(&mut self, screen: &Screen) -> Result<(), DisplayError> {
         match draw_screen(&mut self.frame, screen) {
-            Ok(()) => {}
+            Ok(texts) => log_screen(screen, &texts),
             Err(never) => match never {},
         }
         self.send_frame()?;

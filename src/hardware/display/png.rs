@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use embedded_graphics::pixelcolor::Rgb565;
 use embedded_graphics::prelude::*;
 
-use super::{draw_screen, Display, DisplayError, Framebuffer, Screen};
+use super::{draw_screen, log_screen, Display, DisplayError, Framebuffer, Screen};
 
 /// Shows screens by writing them to a PNG file.
 pub struct PngDisplay {
@@ -59,10 +59,9 @@ impl PngDisplay {
 impl Display for PngDisplay {
     fn show(&mut self, screen: &Screen) -> Result<(), DisplayError> {
         match draw_screen(&mut self.frame, screen) {
-            Ok(()) => {}
+            Ok(texts) => log_screen(screen, &texts),
             Err(never) => match never {},
         }
-        tracing::debug!(screen = %screen.name(), path = %self.path.display(), "display: PNG updated");
         self.save()
     }
 

@@ -133,8 +133,12 @@ fn missing_face<D: DrawTarget<Color = Rgb565>>(
         .into_styled(outline)
         .draw(target)?;
     }
-    // The question mark about half the outline's height (the font's glyphs are 20 high).
-    let scale = ((frame.side as u32 * 45 / 100 + 10) / 20).max(1);
+    // The question mark about half the outline's height (the font's glyphs are 20 high);
+    // left out when the outline is too small to hold it.
+    let scale = (frame.side as u32 * 45 / 100 + 10) / 20;
+    if scale == 0 || FONT_10X20.character_size.height * scale > frame.len(70) {
+        return Ok(());
+    }
     let mut scaled = Scaled::new(target, frame.center, scale);
     let style = MonoTextStyle::new(&FONT_10X20, MUTED);
     let centered = TextStyleBuilder::new()

@@ -10,9 +10,10 @@ use embedded_graphics::pixelcolor::Rgb565;
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::{PrimitiveStyle, Rectangle, RoundedRectangle};
 
+use super::canvas::Canvas;
 use super::face::draw_face;
 use super::icons::{draw_button, draw_error_icon, draw_viewfinder};
-use super::text::{self, draw_line, fit_paragraph, height_of, Align, Line};
+use super::text::{self, fit_paragraph, height_of, Align, Line};
 use super::theme::{TextSize, TextSizes, BACKGROUND, MUTED, TRACK};
 use crate::emotion::Emotion;
 use crate::hardware::display::screen::ErrorIcon;
@@ -136,7 +137,7 @@ pub struct Share {
 /// Clears the panel and draws `picture` and `blocks`: side by side on a landscape panel, the
 /// picture on top on the others.
 pub fn compose<D>(
-    target: &mut D,
+    target: &mut Canvas<'_, D>,
     frame: &Frame,
     picture: Option<(Picture, Share)>,
     blocks: Vec<Block>,
@@ -191,7 +192,7 @@ struct Plan<'a> {
 /// The picture shrinks, down to half its size, before any block is left out, cut or set
 /// smaller.
 fn stack<D>(
-    target: &mut D,
+    target: &mut Canvas<'_, D>,
     frame: &Frame,
     column: Rectangle,
     blocks: &[Block],
@@ -301,7 +302,12 @@ fn measure(block: &Block, width: u32, height_left: u32) -> Option<(Placed<'_>, u
     }
 }
 
-fn draw_placed<D>(target: &mut D, item: Placed, top_left: Point, width: u32) -> Result<(), D::Error>
+fn draw_placed<D>(
+    target: &mut Canvas<'_, D>,
+    item: Placed,
+    top_left: Point,
+    width: u32,
+) -> Result<(), D::Error>
 where
     D: DrawTarget<Color = Rgb565>,
 {
@@ -313,8 +319,7 @@ where
         Placed::Text(size, lines, color) => {
             let mut y = top_left.y;
             for line in &lines {
-                draw_line(
-                    target,
+                target.line(
                     line,
                     size,
                     color,
@@ -335,7 +340,7 @@ where
     }
 }
 
-fn draw_block<D>(target: &mut D, block: &Block, area: Rectangle) -> Result<(), D::Error>
+fn draw_block<D>(target: &mut Canvas<'_, D>, block: &Block, area: Rectangle) -> Result<(), D::Error>
 where
     D: DrawTarget<Color = Rgb565>,
 {
@@ -413,7 +418,7 @@ where
 }
 
 fn draw_meter<D>(
-    target: &mut D,
+    target: &mut Canvas<'_, D>,
     area: Rectangle,
     fraction: f32,
     color: Rgb565,
@@ -440,19 +445,11 @@ where
         draw_bar(target, bar, fraction, color)?;
     }
     let label_left = area.top_left + Point::new((bar_width + gap) as i32, 0);
-    draw_line(
-        target,
-        &label,
-        size,
-        color,
-        label_left,
-        label_width,
-        Align::Right,
-    )
+    target.line(&label, size, color, label_left, label_width, Align::Right)
 }
 
 fn draw_progress<D>(
-    target: &mut D,
+    target: &mut Canvas<'_, D>,
     area: Rectangle,
     fraction: Option<f32>,
     (elapsed, total): (&str, &str),
@@ -473,17 +470,9 @@ where
     let half = labels.size.width / 2;
     let elapsed = text::fit_line(elapsed, size.cells_in(half));
     let total = text::fit_line(total, size.cells_in(half));
-    draw_line(
-        target,
-        &elapsed,
-        size,
-        MUTED,
-        labels.top_left,
-        half,
-        Align::Left,
-    )?;
+    target.line(&elapsed, size, MUTED, labels.top_left, half, Align::Left)?;
     let right = labels.top_left + Point::new((labels.size.width - half) as i32, 0);
-    draw_line(target, &total, size, MUTED, right, half, Align::Right)?;
+    target.line(&total, size, MUTED, right, half, Align::Right)?;
     if let Some(tag) = tag {
         // The tag gets the room between the two times, centred on the panel.
         let used = size.width_of(elapsed.cells().max(total.cells())) + size.advance();
@@ -498,7 +487,7 @@ where
 }
 
 /// Draws `tag` centred in `area`, shortened to fit; nothing if not even one letter fits.
-fn draw_tag<D>(target: &mut D, area: Rectangle, tag: &Tag) -> Result<(), D::Error>
+fn draw_tag<D>(target: &mut Canvas<'_, D>, area: Rectangle, tag: &Tag) -> Result<(), D::Error>
 where
     D: DrawTarget<Color = Rgb565>,
 {
@@ -524,8 +513,7 @@ where
         .into_styled(PrimitiveStyle::with_stroke(tag.color, size.scale + 1))
         .draw(target)?;
     let text_left = top_left + Point::new(pad_x as i32, pad_y as i32);
-    draw_line(
-        target,
+    target.line(
         &line,
         size,
         tag.color,
@@ -536,7 +524,7 @@ where
 }
 
 fn draw_header<D>(
-    target: &mut D,
+    target: &mut Canvas<'_, D>,
     area: Rectangle,
     emotion: Emotion,
     main: &str,
@@ -572,8 +560,7 @@ where
     );
     draw_face(target, center, side.saturating_sub(1), emotion)?;
     let text_left = Point::new(left + (side + gap) as i32, area.top_left.y);
-    draw_line(
-        target,
+    target.line(
         &main_line,
         main_size,
         main_color,
@@ -582,15 +569,7 @@ where
         Align::Left,
     )?;
     let sub_top = text_left + Point::new(0, main_size.line_pitch() as i32);
-    draw_line(
-        target,
-        &sub_line,
-        sub_size,
-        MUTED,
-        sub_top,
-        text_width,
-        Align::Left,
-    )
+    target.line(&sub_line, sub_size, MUTED, sub_top, text_width, Align::Left)
 }
 
 fn size_max(a: u32, b: u32) -> u32 {

@@ -6,6 +6,7 @@
 //! step with the panel's shorter side, and every text is fitted to the space it gets
 //! (wrapped, then shortened with an ellipsis), so nothing is drawn outside the panel.
 
+mod canvas;
 mod face;
 mod icons;
 mod layout;
@@ -18,20 +19,25 @@ use std::time::Duration;
 use embedded_graphics::pixelcolor::Rgb565;
 use embedded_graphics::prelude::*;
 
+use self::canvas::Canvas;
 use self::layout::{compose, Block, Frame, Picture, Share, Tag};
 use self::theme::{emotion_color, mood_color, ACCENT, ERROR, MUTED, TEXT};
 use super::screen::{ErrorScreen, Screen};
 use crate::emotion::Emotion;
 
+pub use self::canvas::DrawnText;
 pub use self::face::draw_face;
 pub use self::scaled::Scaled;
 
-/// Clears `target` and draws `screen` on it.
-pub fn draw_screen<D>(target: &mut D, screen: &Screen) -> Result<(), D::Error>
+/// Clears `target` and draws `screen` on it; returns the lines of text drawn, so callers can
+/// log or check what the screen says.
+pub fn draw_screen<D>(target: &mut D, screen: &Screen) -> Result<Vec<DrawnText>, D::Error>
 where
     D: DrawTarget<Color = Rgb565>,
 {
     let frame = Frame::new(target.bounding_box());
+    let mut canvas = Canvas::new(target);
+    let target = &mut canvas;
     match screen {
         Screen::Idle => idle(target, &frame),
         Screen::Scanning { step } => scanning(target, &frame, *step),
@@ -61,7 +67,8 @@ where
             now_playing(target, &frame, &song)
         }
         Screen::Error(error) => error_screen(target, &frame, error),
-    }
+    }?;
+    Ok(canvas.into_texts())
 }
 
 fn text(
@@ -78,7 +85,10 @@ fn text(
     }
 }
 
-fn idle<D: DrawTarget<Color = Rgb565>>(target: &mut D, frame: &Frame) -> Result<(), D::Error> {
+fn idle<D: DrawTarget<Color = Rgb565>>(
+    target: &mut Canvas<'_, D>,
+    frame: &Frame,
+) -> Result<(), D::Error> {
     let sizes = &frame.sizes;
     let blocks = vec![
         text("Press the button", &sizes.title, 2, TEXT),
@@ -93,7 +103,7 @@ fn idle<D: DrawTarget<Color = Rgb565>>(target: &mut D, frame: &Frame) -> Result<
 }
 
 fn scanning<D: DrawTarget<Color = Rgb565>>(
-    target: &mut D,
+    target: &mut Canvas<'_, D>,
     frame: &Frame,
     step: u32,
 ) -> Result<(), D::Error> {
@@ -125,7 +135,7 @@ pub fn percent(confidence: f32) -> u32 {
 }
 
 fn mood<D: DrawTarget<Color = Rgb565>>(
-    target: &mut D,
+    target: &mut Canvas<'_, D>,
     frame: &Frame,
     emotion: Emotion,
     confidence: f32,
@@ -138,7 +148,7 @@ fn mood<D: DrawTarget<Color = Rgb565>>(
         blocks.push(text("You look", &sizes.body, 1, MUTED));
     }
     blocks.push(text(
-        emotion.as_str().to_uppercase(),
+        adjective(emotion).to_uppercase(),
         &sizes.title,
         1,
         color,
@@ -161,6 +171,19 @@ fn mood<D: DrawTarget<Color = Rgb565>>(
         above: 52,
     };
     compose(target, frame, Some((Picture::Face(emotion), share)), blocks)
+}
+
+/// How a face with `emotion` looks, as the word that follows "you look".
+pub fn adjective(emotion: Emotion) -> &'static str {
+    match emotion {
+        Emotion::Angry => "angry",
+        Emotion::Disgust => "disgusted",
+        Emotion::Fear => "afraid",
+        Emotion::Happy => "happy",
+        Emotion::Sad => "sad",
+        Emotion::Surprise => "surprised",
+        Emotion::Neutral => "neutral",
+    }
 }
 
 /// The now-playing screen's data, borrowed from the [`Screen`].
@@ -186,7 +209,7 @@ pub fn clock(duration: Duration) -> String {
 }
 
 fn now_playing<D: DrawTarget<Color = Rgb565>>(
-    target: &mut D,
+    target: &mut Canvas<'_, D>,
     frame: &Frame,
     song: &Song,
 ) -> Result<(), D::Error> {
@@ -195,9 +218,12 @@ fn now_playing<D: DrawTarget<Color = Rgb565>>(
     let mut blocks = vec![
         Block::Header {
             emotion: song.for_emotion,
-            main: format!("{} music", capitalised(song.mood)),
+            main: match capitalised(song.mood) {
+                mood if mood.is_empty() => "Now playing".to_string(),
+                mood => format!("{mood} music"),
+            },
             main_color: color,
-            sub: format!("you look {}", song.for_emotion),
+            sub: format!("you look {}", adjective(song.for_emotion)),
             sizes: sizes.clone(),
         },
         Block::Gap(frame.gap() * 3 / 2),
@@ -236,7 +262,7 @@ fn capitalised(word: &str) -> String {
 }
 
 fn error_screen<D: DrawTarget<Color = Rgb565>>(
-    target: &mut D,
+    target: &mut Canvas<'_, D>,
     frame: &Frame,
     error: &ErrorScreen,
 ) -> Result<(), D::Error> {

@@ -107,7 +107,8 @@ impl TextSize {
 }
 
 /// The text sizes for one panel, largest first in each list: the UI takes the first size in
-/// which a text fits and ellipsises in the last.
+/// which a text fits whole and ellipsises in the last. On the tested panels the lists stop at
+/// sizes still readable at arm's length: a long text is cut rather than shrunk to a squint.
 #[derive(Debug, Clone)]
 pub struct TextSizes {
     /// The emotion's name, headlines and song titles.
@@ -133,17 +134,17 @@ impl TextSizes {
         let scaled = |size: TextSize, scale: u32| TextSize::new(size.font, scale);
         if short_side >= 400 {
             TextSizes {
-                title: vec![scaled(bold, 3), scaled(bold, 2), bold],
-                heading: vec![scaled(bold, 2), bold, medium_bold],
-                body: vec![scaled(big, 2), big, medium],
-                small: vec![big, medium],
+                title: vec![scaled(bold, 3), scaled(bold, 2)],
+                heading: vec![scaled(bold, 2), bold],
+                body: vec![scaled(big, 2), big],
+                small: vec![big],
             }
         } else if short_side >= 160 {
             TextSizes {
-                title: vec![scaled(bold, 2), bold, medium_bold],
-                heading: vec![bold, medium_bold],
-                body: vec![big, medium],
-                small: vec![medium, small],
+                title: vec![scaled(bold, 2), bold],
+                heading: vec![bold],
+                body: vec![big],
+                small: vec![medium],
             }
         } else {
             TextSizes {
