@@ -147,7 +147,7 @@ pub struct DisplayConfig {
     pub invert_colors: Option<bool>,
     /// "rgb" or "bgr"; unset means the usual module (ST7789 rgb, ILI9341 bgr).
     pub color_order: Option<ColorOrder>,
-    /// The spidev node of the panel: /dev/spidev<bus>.<chip select>.
+    /// The spidev node of the panel: `/dev/spidevB.C` (bus B, chip select C).
     pub spi_device: PathBuf,
     /// SPI clock in Hz (the kernel rounds it down to what the bus can do).
     pub spi_speed_hz: u32,
