@@ -1,0 +1,128 @@
+//! Golden images: every screen drawn at 240x240 and 320x240 must match the PNG committed under
+//! tests/golden/display/ pixel for pixel.
+//!
+//! After a deliberate change to the UI, look at the new pictures and regenerate them with
+//! `MOODBOX_UPDATE_GOLDEN=1 cargo test --test display_golden`. On a mismatch the picture
+//! actually drawn is written under the target folder for comparison.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use embedded_graphics::geometry::Size;
+use moodbox::hardware::display::{draw_screen, gallery, write_png_atomically, Framebuffer, Screen};
+
+const SIZES: [Size; 2] = [Size::new(240, 240), Size::new(320, 240)];
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/display")
+}
+
+fn updating() -> bool {
+    std::env::var("MOODBOX_UPDATE_GOLDEN").is_ok_and(|v| v == "1")
+}
+
+fn file_name(screen: &Screen, size: Size) -> String {
+    format!("{}_{}x{}.png", screen.name(), size.width, size.height)
+}
+
+fn render(screen: &Screen, size: Size) -> Framebuffer {
+    let mut frame = Framebuffer::new(size);
+    draw_screen(&mut frame, screen).unwrap();
+    frame
+}
+
+/// Pixels that differ between `frame` and the PNG at `path`, or why the PNG is unusable.
+fn differences(frame: &Framebuffer, path: &Path) -> Result<usize, String> {
+    let golden = image::open(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .to_rgb8();
+    if golden.dimensions() != (frame.width(), frame.height()) {
+        return Err(format!(
+            "{} is {:?}, the screen is {}x{}",
+            path.display(),
+            golden.dimensions(),
+            frame.width(),
+            frame.height()
+        ));
+    }
+    let drawn = frame.to_rgb8();
+    Ok(golden
+        .as_raw()
+        .chunks_exact(3)
+        .zip(drawn.chunks_exact(3))
+        .filter(|(a, b)| a != b)
+        .count())
+}
+
+#[test]
+fn every_screen_matches_its_golden_image_at_both_panel_sizes() {
+    let dir = golden_dir();
+    let actual_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("display-golden");
+    let mut failures = Vec::new();
+    for size in SIZES {
+        for screen in gallery() {
+            let frame = render(&screen, size);
+            let name = file_name(&screen, size);
+            let path = dir.join(&name);
+            if updating() {
+                write_png_atomically(&path, &frame).unwrap();
+                continue;
+            }
+            match differences(&frame, &path) {
+                Ok(0) => {}
+                Ok(count) => {
+                    let actual = actual_dir.join(&name);
+                    write_png_atomically(&actual, &frame).unwrap();
+                    failures.push(format!(
+                        "{name}: {count} pixels differ; drawn now: {}",
+                        actual.display()
+                    ));
+                }
+                Err(why) => failures.push(format!("{name}: {why}")),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "golden images differ (if the change is intended, look at the pictures and rerun with \
+         MOODBOX_UPDATE_GOLDEN=1):\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_golden_folder_holds_exactly_one_image_per_screen_and_size() {
+    if updating() {
+        return; // the other test is writing them
+    }
+    let expected: BTreeSet<String> = SIZES
+        .iter()
+        .flat_map(|&size| gallery().into_iter().map(move |s| file_name(&s, size)))
+        .collect();
+    let present: BTreeSet<String> = std::fs::read_dir(golden_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".png"))
+        .collect();
+    assert_eq!(present, expected);
+    // 7 moods + idle + scanning + now playing + 6 errors, at two sizes.
+    assert_eq!(expected.len(), 2 * 16);
+}
+
+#[test]
+fn every_screen_looks_different() {
+    for size in SIZES {
+        let frames: Vec<(String, Vec<u8>)> = gallery()
+            .iter()
+            .map(|s| (s.name(), render(s, size).to_rgb8()))
+            .collect();
+        for (i, (name, frame)) in frames.iter().enumerate() {
+            for (other, other_frame) in &frames[i + 1..] {
+                assert_ne!(
+                    frame, other_frame,
+                    "{name} and {other} look the same at {size:?}"
+                );
+            }
+        }
+    }
+}
