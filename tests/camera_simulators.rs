@@ -88,7 +88,7 @@ fn a_folder_emptied_while_running_reports_no_camera_on_the_next_capture() {
 fn the_image_driver_needs_a_path_and_serves_it() {
     let problems = config(CameraDriver::Image, None).check();
     assert!(
-        problems.iter().any(|p| p.contains("[camera] path")),
+        problems.iter().any(|p| p.key == "camera.path"),
         "{problems:?}"
     );
     assert!(open_camera(&config(CameraDriver::Image, None)).is_err());

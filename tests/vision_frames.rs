@@ -192,7 +192,7 @@ fn a_missing_model_is_an_error_naming_the_file() {
     assert!(config
         .check()
         .iter()
-        .any(|(key, _)| *key == "detector_model"));
+        .any(|p| p.key == "vision.detector_model"));
 }
 
 #[test]

@@ -8,10 +8,14 @@ mod bench;
 mod bench_daemon;
 mod bench_library;
 mod bench_vision;
+mod check_config;
+mod ctl;
+mod demo;
 mod detect;
 mod eval;
 mod library;
 mod recommend;
+mod run;
 mod vision_args;
 
 /// moodbox: press the button, it reads your face and plays music that fits your mood.
@@ -31,6 +35,14 @@ enum Command {
     Detect(detect::Args),
     /// Measure accuracy on a labelled face dataset (FER2013 layout).
     Eval(eval::Args),
+    /// Run the whole box on this PC with simulated devices and bundled inputs.
+    Demo(demo::Args),
+    /// Run the daemon (systemd starts this at power-on).
+    Run(run::Args),
+    /// Send a command to the running daemon: scan, skip, stop, volume N, status, rescan.
+    Ctl(ctl::Args),
+    /// Check a config file and report every problem with its line.
+    CheckConfig(check_config::Args),
     /// Print speed and memory figures (run it on the device too).
     Bench(bench::Args),
     /// Scan the music folder into the index, or list what it holds.
@@ -41,13 +53,21 @@ enum Command {
 
 /// Exit status when some inputs could not be read (sysexits EX_DATAERR).
 pub const EXIT_DATAERR: u8 = 65;
+/// Exit status for a bad configuration (sysexits EX_CONFIG); the unit does not restart on it.
+pub const EXIT_CONFIG: u8 = 78;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    // The demo prints its own story on stdout; its logs only say what went wrong.
+    let quiet = matches!(cli.command, Command::Demo(_));
+    init_logging(cli.verbose, quiet);
     let result = match cli.command {
         Command::Detect(args) => detect::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Ctl(args) => ctl::run(args),
+        Command::CheckConfig(args) => check_config::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Library(args) => library::run(args),
         Command::Recommend(args) => recommend::run(args),
@@ -62,9 +82,10 @@ pub fn main() -> ExitCode {
 }
 
 /// Logs go to stderr (the journal under systemd); stdout stays for results.
-fn init_logging(verbose: u8) {
+fn init_logging(verbose: u8, quiet: bool) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
+        0 if quiet => "moodbox=warn",
         0 => "moodbox=info",
         1 => "moodbox=debug",
         _ => "moodbox=trace",

@@ -20,11 +20,11 @@
 //! defaults are the installed locations under systemd's `StateDirectory=moodbox`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigProblem;
 use crate::emotion::Emotion;
 use crate::library::error::LibraryError;
 use crate::library::language::normalise_language;
@@ -76,21 +76,6 @@ impl Default for LibraryConfig {
     }
 }
 
-/// A value that parses but makes no sense, with the key it sits under and what to write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigProblem {
-    /// The full key, e.g. `library.languages[1]`.
-    pub key: String,
-    pub message: String,
-    pub hint: String,
-}
-
-impl fmt::Display for ConfigProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} (hint: {})", self.key, self.message, self.hint)
-    }
-}
-
 impl LibraryConfig {
     /// Reads the `[library]` section of a whole moodbox config file; other sections are left
     /// to their owners. A missing section gives the defaults. Semantic problems are errors too.
@@ -130,11 +115,7 @@ impl LibraryConfig {
     pub fn check(&self) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
         let mut problem = |key: String, message: String, hint: &str| {
-            problems.push(ConfigProblem {
-                key,
-                message,
-                hint: hint.to_string(),
-            })
+            problems.push(ConfigProblem::new(key, message).with_hint(hint))
         };
         if self.music_dir.as_os_str().is_empty() {
             problem(
@@ -311,7 +292,9 @@ mod tests {
                 "library.queue_length"
             ]
         );
-        assert!(problems.iter().all(|p| !p.hint.is_empty()));
+        assert!(problems
+            .iter()
+            .all(|p| p.hint.as_ref().is_some_and(|h| !h.is_empty())));
         let err = parse("[library]\nlanguages = [\"xx-yy-zz\"]\n")
             .unwrap_err()
             .to_string();

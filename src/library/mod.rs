@@ -23,7 +23,7 @@ pub mod synth;
 pub mod tags;
 
 pub use analysis::{Analysis, Features};
-pub use config::{ConfigProblem, LibraryConfig};
+pub use config::LibraryConfig;
 pub use error::LibraryError;
 pub use index::{History, LibraryIndex, SkippedFile};
 pub use language::normalise_language;

@@ -14,8 +14,10 @@ pub struct ScanMood {
     pub probs: EmotionProbs,
     pub emotion: Emotion,
     pub confidence: f32,
-    /// Faces counted across all frames.
+    /// People in front of the box: the most faces found in any one frame.
     pub faces: usize,
+    /// Face readings combined (every face in every frame).
+    pub readings: usize,
     /// Frames that had at least one face.
     pub frames_with_faces: usize,
 }
@@ -24,7 +26,7 @@ pub struct ScanMood {
 pub fn aggregate(readings: &[FrameReading]) -> Option<ScanMood> {
     let mut sum = [0.0f64; 7];
     let mut total_weight = 0.0f64;
-    let mut faces = 0;
+    let mut face_readings = 0;
     for reading in readings {
         for f in &reading.faces {
             let width_fraction = (f.face.bbox.w / reading.width.max(1) as f32).clamp(0.0, 1.0);
@@ -33,10 +35,10 @@ pub fn aggregate(readings: &[FrameReading]) -> Option<ScanMood> {
                 *s += weight * p as f64;
             }
             total_weight += weight;
-            faces += 1;
+            face_readings += 1;
         }
     }
-    if faces == 0 || total_weight <= 0.0 {
+    if face_readings == 0 || total_weight <= 0.0 {
         return None;
     }
     let mut probs = [0.0f32; 7];
@@ -49,7 +51,8 @@ pub fn aggregate(readings: &[FrameReading]) -> Option<ScanMood> {
         probs,
         emotion,
         confidence,
-        faces,
+        faces: readings.iter().map(|r| r.faces.len()).max().unwrap_or(0),
+        readings: face_readings,
         frames_with_faces: readings.iter().filter(|r| !r.faces.is_empty()).count(),
     })
 }
@@ -102,7 +105,10 @@ mod tests {
             reading(vec![face(100.0, 0.9, SAD)]),
         ];
         let mood = aggregate(&scan).unwrap();
-        assert_eq!((mood.faces, mood.frames_with_faces), (3, 2));
+        assert_eq!(
+            (mood.faces, mood.readings, mood.frames_with_faces),
+            (2, 3, 2)
+        );
         // Happy weighs 200, sad 100 + 100: a tie broken by label order is not wanted here,
         // so check the probabilities themselves.
         assert!((mood.probs.get(Emotion::Happy) - 0.5).abs() < 1e-6);

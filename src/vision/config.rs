@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigProblem;
+
 use super::crop::CropGeometry;
 use super::detector::DetectorOptions;
 
@@ -92,49 +94,53 @@ impl VisionConfig {
         }
     }
 
-    /// Semantic checks: `(key, what is wrong and what to write instead)`.
-    pub fn check(&self) -> Vec<(&'static str, String)> {
+    /// Semantic checks: each problem names its key and what to write instead.
+    pub fn check(&self) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
-        let unit = |key: &'static str, v: f32, problems: &mut Vec<(&'static str, String)>| {
-            if !(0.0..=1.0).contains(&v) {
-                problems.push((key, format!("{v} is outside 0..1")));
-            }
+        let mut problem = |key: &str, message: String| {
+            problems.push(ConfigProblem::new(format!("vision.{key}"), message))
         };
-        unit("score_threshold", self.score_threshold, &mut problems);
-        unit("nms_iou", self.nms_iou, &mut problems);
+        for (key, v) in [
+            ("score_threshold", self.score_threshold),
+            ("nms_iou", self.nms_iou),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                problem(key, format!("{v} is outside 0..1"));
+            }
+        }
         if !(0.5..=3.0).contains(&self.crop_scale) {
-            problems.push((
+            problem(
                 "crop_scale",
                 format!("{} is outside 0.5..3 (default 1.13)", self.crop_scale),
-            ));
+            );
         }
         if !(-1.0..=1.0).contains(&self.crop_shift) {
-            problems.push((
+            problem(
                 "crop_shift",
                 format!("{} is outside -1..1 (default -0.09)", self.crop_shift),
-            ));
+            );
         }
         if !(1..=16).contains(&self.threads) {
-            problems.push(("threads", format!("{} is outside 1..16", self.threads)));
+            problem("threads", format!("{} is outside 1..16", self.threads));
         }
         if !(0.0..=255.0).contains(&self.min_brightness) {
-            problems.push((
+            problem(
                 "min_brightness",
                 format!("{} is outside 0..255", self.min_brightness),
-            ));
+            );
         }
         for (key, path) in [
             ("detector_model", self.detector_path()),
             ("emotion_model", self.emotion_path()),
         ] {
             if !path.is_file() {
-                problems.push((
+                problem(
                     key,
                     format!(
                         "{} does not exist; set models_dir to the folder holding the .tflite files",
                         path.display()
                     ),
-                ));
+                );
             }
         }
         problems

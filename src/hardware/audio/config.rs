@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::config::ConfigProblem;
 use serde::{Deserialize, Serialize};
 
 /// Which output [`Player::start`](super::Player::start) opens.
@@ -55,9 +56,10 @@ impl Default for AudioConfig {
 impl AudioConfig {
     /// Semantic checks the TOML types cannot express; each message names the key and says
     /// what to write instead. Empty means usable.
-    pub fn check(&self) -> Vec<String> {
+    pub fn check(&self) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
-        let mut problem = |key: &str, msg: String| problems.push(format!("[audio] {key}: {msg}"));
+        let mut problem =
+            |key: &str, msg: String| problems.push(ConfigProblem::new(format!("audio.{key}"), msg));
         if self.device.trim().is_empty() {
             problem(
                 "device",
@@ -154,7 +156,8 @@ mod tests {
             device: " ".into(),
             ..Default::default()
         };
-        let all = c.check().join("\n");
+        let all: Vec<String> = c.check().iter().map(ToString::to_string).collect();
+        let all = all.join("\n");
         for key in [
             "wav_path",
             "volume",

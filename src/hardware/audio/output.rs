@@ -39,7 +39,8 @@ pub type Opener = Box<dyn FnMut(FaultFn) -> Result<Box<dyn OutputDevice>, AudioE
 pub fn opener_for(config: &AudioConfig) -> Result<Opener, AudioError> {
     let problems = config.check();
     if !problems.is_empty() {
-        return Err(AudioError::Config(problems.join("; ")));
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(AudioError::Config(list.join("; ")));
     }
     let config = config.clone();
     Ok(match config.driver {

@@ -19,6 +19,8 @@ use rodio::Source;
 use tokio::sync::mpsc::UnboundedSender;
 use tracing::{debug, info, warn};
 
+use crate::backoff::Backoff;
+
 use super::config::AudioConfig;
 use super::control::{controlled, SongHandle};
 use super::error::AudioError;
@@ -90,21 +92,11 @@ pub struct Player {
     description: String,
 }
 
-/// Waits between attempts to reopen a lost device: `first`, doubling up to `max`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Backoff {
-    pub first: Duration,
-    pub max: Duration,
-}
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Backoff {
-            first: Duration::from_millis(500),
-            max: Duration::from_secs(8),
-        }
-    }
-}
+/// Waits between attempts to reopen a lost sound card: half a second, doubling up to 8 s.
+const REOPEN_BACKOFF: Backoff = Backoff {
+    first: Duration::from_millis(500),
+    max: Duration::from_secs(8),
+};
 
 impl Player {
     /// Opens the output `config` names on a new player thread. Fails (naming the device and
@@ -113,7 +105,7 @@ impl Player {
         config: &AudioConfig,
         events: UnboundedSender<PlayerEvent>,
     ) -> Result<Player, AudioError> {
-        let player = Player::with_opener(opener_for(config)?, events, Backoff::default())?;
+        let player = Player::with_opener(opener_for(config)?, events, REOPEN_BACKOFF)?;
         player.set_volume(config.volume)?;
         info!(output = %player.description, "audio player ready");
         Ok(player)
@@ -545,7 +537,7 @@ impl PlayerThread {
                 }
             }
             Err(e) => {
-                reopen.delay = (reopen.delay * 2).min(self.backoff.max);
+                reopen.delay = self.backoff.next(reopen.delay);
                 reopen.at = Instant::now() + reopen.delay;
                 debug!(device = %self.device, error = %e, retry_in = ?reopen.delay, "audio device still missing");
                 self.reopen = Some(reopen);

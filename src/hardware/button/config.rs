@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::config::ConfigProblem;
 use serde::{Deserialize, Serialize};
 
 /// Which button back-end [`open_button`](super::open_button) builds.
@@ -76,9 +77,11 @@ impl From<&ButtonConfig> for PressTiming {
 impl ButtonConfig {
     /// Semantic checks the TOML types cannot express; each message names the key and says
     /// what to write instead. Empty means usable.
-    pub fn check(&self) -> Vec<String> {
+    pub fn check(&self) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
-        let mut problem = |key: &str, msg: String| problems.push(format!("[button] {key}: {msg}"));
+        let mut problem = |key: &str, msg: String| {
+            problems.push(ConfigProblem::new(format!("button.{key}"), msg))
+        };
         if self.bcm_pin > 27 {
             problem(
                 "bcm_pin",
@@ -169,7 +172,8 @@ mod tests {
             active_low: false,
             ..Default::default()
         };
-        let all = c.check().join("\n");
+        let all: Vec<String> = c.check().iter().map(ToString::to_string).collect();
+        let all = all.join("\n");
         for key in ["bcm_pin", "long_press_ms", "stop_hold_ms", "active_low"] {
             assert!(
                 all.contains(&format!("[button] {key}")),

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::config::ConfigProblem;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Which camera back-end [`open_camera`](super::open_camera) builds.
@@ -141,9 +142,11 @@ pub const MAX_SIDE: u32 = 4096;
 impl CameraConfig {
     /// Semantic checks the TOML types cannot express. Each message names the key and says
     /// what to write instead; an empty list means the section is usable.
-    pub fn check(&self) -> Vec<String> {
+    pub fn check(&self) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
-        let mut problem = |key: &str, msg: String| problems.push(format!("[camera] {key}: {msg}"));
+        let mut problem = |key: &str, msg: String| {
+            problems.push(ConfigProblem::new(format!("camera.{key}"), msg))
+        };
         if !(16..=MAX_SIDE).contains(&self.width) {
             problem(
                 "width",
@@ -274,7 +277,8 @@ mod tests {
             driver: CameraDriver::Folder,
             ..Default::default()
         };
-        let problems = c.check().join("\n");
+        let problems: Vec<String> = c.check().iter().map(ToString::to_string).collect();
+        let problems = problems.join("\n");
         assert!(problems.contains("[camera] width"), "{problems}");
         assert!(problems.contains("[camera] fps"), "{problems}");
         assert!(problems.contains("[camera] path"), "{problems}");

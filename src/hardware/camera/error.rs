@@ -75,6 +75,21 @@ pub enum Phase {
 }
 
 impl CameraError {
+    /// The device (or simulator source) the error is about.
+    pub fn device(&self) -> &str {
+        match self {
+            CameraError::NoSuchDevice { device, .. }
+            | CameraError::NotACaptureDevice { device, .. }
+            | CameraError::Busy { device }
+            | CameraError::Unplugged { device }
+            | CameraError::UnsupportedFormat { device, .. }
+            | CameraError::PermissionDenied { device }
+            | CameraError::Timeout { device, .. }
+            | CameraError::BadFrame { device, .. }
+            | CameraError::Io { device, .. } => device,
+        }
+    }
+
     /// True when the camera as a whole is unusable right now (the daemon shows its "no
     /// camera" screen and retries later); false for a single bad frame.
     pub fn is_no_camera(&self) -> bool {

@@ -11,6 +11,8 @@ use std::path::PathBuf;
 use embedded_graphics::geometry::Size;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::config::ConfigProblem;
+
 /// Which back-end shows the screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -189,28 +191,9 @@ impl Default for DisplayConfig {
     }
 }
 
-/// One value in the config that parses but cannot work, with what to write instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigProblem {
-    /// The full key, e.g. `display.rotation`.
-    pub key: String,
-    /// What is wrong and what to write instead.
-    pub message: String,
-}
-
-impl ConfigProblem {
-    fn new(key: &str, message: impl Into<String>) -> Self {
-        ConfigProblem {
-            key: format!("display.{key}"),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ConfigProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.key, self.message)
-    }
+/// A problem with the `[display]` key `key`.
+fn display_problem(key: &str, message: impl Into<String>) -> ConfigProblem {
+    ConfigProblem::new(format!("display.{key}"), message)
 }
 
 /// The largest picture the PNG simulator accepts on a side (a typo guard, not a limit of PNG).
@@ -272,13 +255,13 @@ impl DisplayConfig {
     pub fn check(&self) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
         if self.width == 0 || self.height == 0 {
-            problems.push(ConfigProblem::new(
+            problems.push(display_problem(
                 if self.width == 0 { "width" } else { "height" },
                 "must be at least 1 pixel; the tested panels are 240x240 and 320x240",
             ));
         }
         if self.rotation().is_none() {
-            problems.push(ConfigProblem::new(
+            problems.push(display_problem(
                 "rotation",
                 format!("{} is not 0, 90, 180 or 270", self.rotation),
             ));
@@ -294,14 +277,14 @@ impl DisplayConfig {
     fn check_png(&self, problems: &mut Vec<ConfigProblem>) {
         for (key, value) in [("width", self.width), ("height", self.height)] {
             if value > MAX_PNG_SIDE {
-                problems.push(ConfigProblem::new(
+                problems.push(display_problem(
                     key,
                     format!("{value} is larger than {MAX_PNG_SIDE}; the panels are 240 or 320"),
                 ));
             }
         }
         if self.png_path.file_name().is_none() {
-            problems.push(ConfigProblem::new(
+            problems.push(display_problem(
                 "png_path",
                 format!(
                     "{:?} names no file; write e.g. \"/var/lib/moodbox/display.png\"",
@@ -314,13 +297,13 @@ impl DisplayConfig {
     fn check_panel(&self, problems: &mut Vec<ConfigProblem>) {
         self.check_panel_geometry(problems);
         if self.spi_device.as_os_str().is_empty() {
-            problems.push(ConfigProblem::new(
+            problems.push(display_problem(
                 "spi_device",
                 "is empty; write e.g. \"/dev/spidev0.0\" (SPI0, CE0)",
             ));
         }
         if !(100_000..=100_000_000).contains(&self.spi_speed_hz) {
-            problems.push(ConfigProblem::new(
+            problems.push(display_problem(
                 "spi_speed_hz",
                 format!(
                     "{} Hz is outside 100000..=100000000; 32000000 works for the tested modules, \
@@ -330,7 +313,7 @@ impl DisplayConfig {
             ));
         }
         if self.spi_mode > 3 {
-            problems.push(ConfigProblem::new(
+            problems.push(display_problem(
                 "spi_mode",
                 format!(
                     "{} is not an SPI mode; write 0 (modules with CS) or 3 (modules without CS)",
@@ -339,7 +322,7 @@ impl DisplayConfig {
             ));
         }
         if self.gpio_chip.as_os_str().is_empty() {
-            problems.push(ConfigProblem::new(
+            problems.push(display_problem(
                 "gpio_chip",
                 "is empty; write \"/dev/gpiochip0\" (the header's GPIOs on Raspberry Pi OS)",
             ));
@@ -364,7 +347,7 @@ impl DisplayConfig {
             } else {
                 "width"
             };
-            problems.push(ConfigProblem::new(
+            problems.push(display_problem(
                 key,
                 format!(
                     "{}x{} at rotation {} with offset {},{} does not fit the {}'s {memory_w}x{memory_h} \
@@ -384,7 +367,7 @@ impl DisplayConfig {
             ));
         }
         if native_h.saturating_add(self.offset_y) > memory_h {
-            problems.push(ConfigProblem::new(
+            problems.push(display_problem(
                 if self.offset_y > 0 { "offset_y" } else { "height" },
                 format!(
                     "{}x{} at rotation {} with offset {},{} does not fit the {}'s {memory_w}x{memory_h} \
@@ -399,7 +382,7 @@ impl DisplayConfig {
             ));
         }
         if native_w > u16::MAX as u32 || native_h > u16::MAX as u32 {
-            problems.push(ConfigProblem::new("width", "is far too large for a panel"));
+            problems.push(display_problem("width", "is far too large for a panel"));
         }
     }
 
@@ -419,7 +402,7 @@ impl DisplayConfig {
         let lines = self.lines();
         for (i, (key, line)) in lines.iter().enumerate() {
             if let Some((other, _)) = lines[..i].iter().find(|(_, l)| l == line) {
-                problems.push(ConfigProblem::new(
+                problems.push(display_problem(
                     key,
                     format!(
                         "GPIO {line} is already display.{other}; each signal needs its own line"
@@ -433,7 +416,7 @@ impl DisplayConfig {
             let on_pi_header = self.gpio_chip.to_string_lossy() == "/dev/gpiochip0";
             if let Some((_, function)) = SPI0_LINES.iter().find(|(l, _)| l == line) {
                 if on_spi0 && on_pi_header {
-                    problems.push(ConfigProblem::new(
+                    problems.push(display_problem(
                         key,
                         format!(
                             "GPIO {line} is {function} on the Raspberry Pi header and belongs to \

@@ -41,15 +41,14 @@ use std::path::PathBuf;
 
 use embedded_graphics::geometry::Size;
 
-pub use self::config::{
-    ColorOrder, ConfigProblem, DisplayConfig, DisplayDriver, OptionalLine, MAX_PNG_SIDE,
-};
+pub use self::config::{ColorOrder, DisplayConfig, DisplayDriver, OptionalLine, MAX_PNG_SIDE};
 pub use self::framebuffer::Framebuffer;
 pub use self::null::NullDisplay;
 pub use self::panel::{PanelSettings, SpiPanel};
 pub use self::png::{write_png_atomically, PngDisplay};
 pub use self::screen::{gallery, ErrorIcon, ErrorScreen, Screen};
 pub use self::ui::{draw_screen, DrawnText};
+use crate::config::ConfigProblem;
 
 /// Something that shows the box's screens.
 pub trait Display: Send {

@@ -1,0 +1,42 @@
+//! `moodbox run`: the daemon, as systemd starts it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use moodbox::config::{Config, DEFAULT_PATH};
+use moodbox::daemon::{self, RunOptions};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Config file.
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_PATH)]
+    pub config: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = match Config::load(&args.config) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("moodbox: {e}");
+            eprintln!("moodbox: fix the config file and start again (`moodbox check-config {}` checks it)", args.config.display());
+            return Ok(ExitCode::from(super::EXIT_CONFIG));
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("moodbox-async")
+        .build()?;
+    let options = RunOptions {
+        config_path: Some(args.config),
+        ..Default::default()
+    };
+    match runtime.block_on(daemon::run(config, options)) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e @ daemon::DaemonError::Models(_)) => {
+            eprintln!("moodbox: {e}");
+            Ok(ExitCode::from(super::EXIT_CONFIG))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

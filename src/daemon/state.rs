@@ -1,0 +1,428 @@
+//! The daemon's behaviour as plain, synchronous code: Idle → Scanning → ShowingMood →
+//! Playing → Idle. Inputs (button presses, control commands, scan results, player events,
+//! clock ticks) go in; actions (screens to show, scans to start, queues to play, history to
+//! record) come out. No threads, no I/O, no clock of its own: the async shell in
+//! `daemon::run` feeds it and carries its actions out, and tests drive it directly.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::emotion::Emotion;
+use crate::hardware::audio::PlayerEvent;
+use crate::hardware::display::{ErrorScreen, Screen};
+use crate::library::{Mood, Recommendation, Song};
+use crate::vision::ScanMood;
+
+/// What a scan found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScanOutcome {
+    /// At least one face: the combined mood.
+    Mood(ScanMood),
+    /// Frames arrived but held no face; `too_dark` when most of them were too dark to tell.
+    NoFace { too_dark: bool },
+    /// The camera could not deliver frames.
+    CameraFailed { device: String, error: String },
+}
+
+/// Everything that can happen to the daemon.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Short press, or `scan` on the control socket.
+    ScanPressed,
+    /// Long press, or `skip`.
+    SkipPressed,
+    /// Held for 5 s, or `stop`.
+    StopPressed,
+    /// `volume N` (0..=100).
+    Volume(u8),
+    ScanFinished(ScanOutcome),
+    /// The recommender's queue for the last mood.
+    QueueChosen(Recommendation),
+    /// The recommender could not build a queue (empty library, index error).
+    QueueFailed {
+        language: String,
+        error: String,
+    },
+    Player(PlayerEvent),
+    /// The player could not be opened (no sound card); playback requests are dropped.
+    SoundUnavailable {
+        device: String,
+    },
+    /// Time passed (a deadline from [`Machine::next_deadline`] came).
+    Tick,
+}
+
+/// What the shell must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Show(Screen),
+    StartScan,
+    ChooseQueue(Emotion),
+    PlayQueue(Vec<PathBuf>),
+    SkipTrack,
+    StopPlayback,
+    SetVolume(f32),
+    RecordPlay {
+        path: PathBuf,
+        emotion: Emotion,
+        mood: Mood,
+    },
+    RecordSkip {
+        path: PathBuf,
+        mood: Mood,
+    },
+}
+
+/// The phase reported by `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Idle,
+    Scanning,
+    ShowingMood,
+    Playing,
+}
+
+/// How long the transient screens stay up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    /// The detected mood, before the display switches to the song.
+    pub mood_screen: Duration,
+    /// Error screens (no face, too dark, no camera, ...).
+    pub message_screen: Duration,
+    /// One step of the scanning animation.
+    pub scan_animation: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            mood_screen: Duration::from_secs(3),
+            message_screen: Duration::from_secs(4),
+            scan_animation: Duration::from_millis(250),
+        }
+    }
+}
+
+/// The song playing now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NowPlaying {
+    pub song: Song,
+    pub started: Instant,
+    pub duration: Option<Duration>,
+    /// The emotion the queue was chosen for.
+    pub for_emotion: Emotion,
+}
+
+/// A screen shown over the base screen until `until`.
+#[derive(Debug, Clone, PartialEq)]
+struct Overlay {
+    screen: Screen,
+    until: Instant,
+}
+
+/// The state machine.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    timing: Timing,
+    scan_started: Option<Instant>,
+    scan_step: u32,
+    overlay: Option<Overlay>,
+    /// Songs of the current queue by path, and the emotion it was chosen for.
+    queue: HashMap<PathBuf, Song>,
+    queue_order: Vec<PathBuf>,
+    queue_emotion: Option<Emotion>,
+    now_playing: Option<NowPlaying>,
+    last_mood: Option<ScanMood>,
+    /// Last second of elapsed time drawn on the now-playing screen.
+    drawn_second: Option<u64>,
+    sound_missing: Option<String>,
+}
+
+impl Machine {
+    pub fn new(timing: Timing) -> Machine {
+        Machine {
+            timing,
+            scan_started: None,
+            scan_step: 0,
+            overlay: None,
+            queue: HashMap::new(),
+            queue_order: Vec::new(),
+            queue_emotion: None,
+            now_playing: None,
+            last_mood: None,
+            drawn_second: None,
+            sound_missing: None,
+        }
+    }
+
+    /// New screen timings (after a config reload).
+    pub fn set_timing(&mut self, timing: Timing) {
+        self.timing = timing;
+    }
+
+    /// The first screen, at start-up.
+    pub fn start(&self) -> Vec<Action> {
+        vec![Action::Show(Screen::Idle)]
+    }
+
+    pub fn phase(&self, now: Instant) -> Phase {
+        if self.scan_started.is_some() {
+            Phase::Scanning
+        } else if matches!(&self.overlay, Some(o) if o.until > now && matches!(o.screen, Screen::Mood { .. }))
+        {
+            Phase::ShowingMood
+        } else if self.now_playing.is_some() {
+            Phase::Playing
+        } else {
+            Phase::Idle
+        }
+    }
+
+    pub fn now_playing(&self) -> Option<&NowPlaying> {
+        self.now_playing.as_ref()
+    }
+
+    pub fn last_mood(&self) -> Option<&ScanMood> {
+        self.last_mood.as_ref()
+    }
+
+    /// Songs of the queue after the one playing now.
+    pub fn queue_remaining(&self) -> usize {
+        match &self.now_playing {
+            Some(np) => self
+                .queue_order
+                .iter()
+                .position(|p| *p == np.song.path)
+                .map_or(0, |i| self.queue_order.len() - i - 1),
+            None => self.queue_order.len(),
+        }
+    }
+
+    /// When the machine next needs a [`Input::Tick`]: the end of a transient screen, the next
+    /// animation step, or the next second of a playing song. `None`: nothing to do until an
+    /// input arrives (an idle box sleeps).
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let mut deadlines = Vec::new();
+        if let Some(o) = &self.overlay {
+            deadlines.push(o.until);
+        }
+        if let Some(started) = self.scan_started {
+            deadlines.push(started + self.timing.scan_animation * (self.scan_step + 1));
+        }
+        if let (Some(np), None) = (&self.now_playing, &self.overlay) {
+            let next_second = self.drawn_second.map_or(0, |s| s + 1);
+            deadlines.push(np.started + Duration::from_secs(next_second));
+        }
+        deadlines.into_iter().min()
+    }
+
+    /// Feeds one input; returns what to do, in order.
+    pub fn handle(&mut self, input: Input, now: Instant) -> Vec<Action> {
+        match input {
+            Input::ScanPressed => self.scan_pressed(now),
+            Input::SkipPressed => self.skip_pressed(),
+            Input::StopPressed => self.stop_pressed(),
+            Input::Volume(v) => vec![Action::SetVolume(f32::from(v.min(100)) / 100.0)],
+            Input::ScanFinished(outcome) => self.scan_finished(outcome, now),
+            Input::QueueChosen(rec) => self.queue_chosen(rec, now),
+            Input::QueueFailed { language, .. } => {
+                self.overlay(Screen::Error(ErrorScreen::NoSongs { language }), now)
+            }
+            Input::Player(event) => self.player_event(event, now),
+            Input::SoundUnavailable { device } => {
+                self.sound_missing = Some(device.clone());
+                self.overlay(Screen::Error(ErrorScreen::NoSoundCard { device }), now)
+            }
+            Input::Tick => self.tick(now),
+        }
+    }
+
+    fn scan_pressed(&mut self, now: Instant) -> Vec<Action> {
+        if self.scan_started.is_some() {
+            return Vec::new(); // one scan at a time; the press is already being answered
+        }
+        self.scan_started = Some(now);
+        self.scan_step = 0;
+        self.overlay = None;
+        vec![
+            Action::Show(Screen::Scanning { step: 0 }),
+            Action::StartScan,
+        ]
+    }
+
+    fn skip_pressed(&mut self) -> Vec<Action> {
+        let Some(np) = &self.now_playing else {
+            return Vec::new();
+        };
+        vec![
+            Action::RecordSkip {
+                path: np.song.path.clone(),
+                mood: np.song.mood,
+            },
+            Action::SkipTrack,
+        ]
+    }
+
+    fn stop_pressed(&mut self) -> Vec<Action> {
+        self.now_playing = None;
+        self.queue.clear();
+        self.queue_order.clear();
+        self.overlay = None;
+        let mut actions = vec![Action::StopPlayback];
+        if self.scan_started.is_none() {
+            actions.push(Action::Show(Screen::Idle));
+        }
+        actions
+    }
+
+    fn scan_finished(&mut self, outcome: ScanOutcome, now: Instant) -> Vec<Action> {
+        self.scan_started = None;
+        match outcome {
+            ScanOutcome::Mood(mood) => {
+                let screen = Screen::Mood {
+                    emotion: mood.emotion,
+                    confidence: mood.confidence,
+                    faces: mood.faces,
+                };
+                let emotion = mood.emotion;
+                self.last_mood = Some(mood);
+                let mut actions = self.overlay_for(screen, self.timing.mood_screen, now);
+                actions.push(Action::ChooseQueue(emotion));
+                actions
+            }
+            ScanOutcome::NoFace { too_dark: true } => {
+                self.overlay(Screen::Error(ErrorScreen::TooDark), now)
+            }
+            ScanOutcome::NoFace { too_dark: false } => {
+                self.overlay(Screen::Error(ErrorScreen::NoFace), now)
+            }
+            ScanOutcome::CameraFailed { device, .. } => {
+                self.overlay(Screen::Error(ErrorScreen::NoCamera { device }), now)
+            }
+        }
+    }
+
+    fn queue_chosen(&mut self, rec: Recommendation, now: Instant) -> Vec<Action> {
+        if let Some(device) = &self.sound_missing {
+            let device = device.clone();
+            return self.overlay(Screen::Error(ErrorScreen::NoSoundCard { device }), now);
+        }
+        self.queue_order = rec.songs.iter().map(|s| s.path.clone()).collect();
+        self.queue = rec.songs.into_iter().map(|s| (s.path.clone(), s)).collect();
+        self.queue_emotion = Some(rec.emotion);
+        vec![Action::PlayQueue(self.queue_order.clone())]
+    }
+
+    fn player_event(&mut self, event: PlayerEvent, now: Instant) -> Vec<Action> {
+        match event {
+            PlayerEvent::TrackStarted { path, duration } => {
+                let (Some(song), Some(emotion)) =
+                    (self.queue.get(&path).cloned(), self.queue_emotion)
+                else {
+                    return Vec::new(); // a song of a queue that was since replaced
+                };
+                let mut actions = vec![Action::RecordPlay {
+                    path,
+                    emotion,
+                    mood: song.mood,
+                }];
+                self.now_playing = Some(NowPlaying {
+                    song,
+                    started: now,
+                    duration,
+                    for_emotion: emotion,
+                });
+                self.drawn_second = Some(0);
+                if self.showing_base(now) {
+                    actions.extend(self.base_screen(now));
+                }
+                actions
+            }
+            PlayerEvent::QueueFinished => {
+                self.now_playing = None;
+                self.drawn_second = None;
+                if self.showing_base(now) {
+                    self.base_screen(now)
+                } else {
+                    Vec::new()
+                }
+            }
+            PlayerEvent::DeviceLost { device, .. } => {
+                self.overlay(Screen::Error(ErrorScreen::NoSoundCard { device }), now)
+            }
+            PlayerEvent::DeviceReopened { .. } => {
+                self.sound_missing = None;
+                self.overlay = None;
+                self.base_screen(now)
+            }
+            // The next TrackStarted or QueueFinished tells what comes after a song.
+            PlayerEvent::TrackEnded { .. }
+            | PlayerEvent::FirstSample { .. }
+            | PlayerEvent::TrackFailed { .. } => Vec::new(),
+        }
+    }
+
+    fn tick(&mut self, now: Instant) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if let Some(started) = self.scan_started {
+            let step = (now.saturating_duration_since(started).as_millis()
+                / self.timing.scan_animation.as_millis().max(1)) as u32;
+            if step > self.scan_step {
+                self.scan_step = step;
+                actions.push(Action::Show(Screen::Scanning { step }));
+            }
+            return actions;
+        }
+        if self.overlay.as_ref().is_some_and(|o| o.until <= now) {
+            self.overlay = None;
+            return self.base_screen(now);
+        }
+        if let (Some(np), None) = (&self.now_playing, &self.overlay) {
+            let second = now.saturating_duration_since(np.started).as_secs();
+            if self.drawn_second != Some(second) {
+                return self.base_screen(now);
+            }
+        }
+        actions
+    }
+
+    fn showing_base(&self, now: Instant) -> bool {
+        self.scan_started.is_none() && self.overlay.as_ref().is_none_or(|o| o.until <= now)
+    }
+
+    /// The screen under any transient one: the song playing, or the idle prompt.
+    fn base_screen(&mut self, now: Instant) -> Vec<Action> {
+        match &self.now_playing {
+            Some(np) => {
+                let elapsed = now.saturating_duration_since(np.started);
+                self.drawn_second = Some(elapsed.as_secs());
+                vec![Action::Show(Screen::NowPlaying {
+                    title: np.song.title.clone(),
+                    artist: np.song.artist.clone().unwrap_or_default(),
+                    language: np.song.language.clone().unwrap_or_else(|| "unknown".into()),
+                    mood: np.song.mood.as_str().to_string(),
+                    for_emotion: np.for_emotion,
+                    elapsed,
+                    total: np
+                        .duration
+                        .or_else(|| np.song.duration_s.map(Duration::from_secs_f64)),
+                })]
+            }
+            None => vec![Action::Show(Screen::Idle)],
+        }
+    }
+
+    fn overlay(&mut self, screen: Screen, now: Instant) -> Vec<Action> {
+        self.overlay_for(screen, self.timing.message_screen, now)
+    }
+
+    fn overlay_for(&mut self, screen: Screen, duration: Duration, now: Instant) -> Vec<Action> {
+        self.overlay = Some(Overlay {
+            screen: screen.clone(),
+            until: now + duration,
+        });
+        vec![Action::Show(screen)]
+    }
+}
