@@ -32,6 +32,31 @@ pub fn line_of(text: &str, section: &str, key: &str) -> Option<usize> {
     header_line
 }
 
+/// The dotted key (`display.width`) set on 1-based `line`, if that line sets one.
+pub fn key_at(text: &str, line: usize) -> Option<String> {
+    let mut section = String::new();
+    for (i, l) in text.lines().enumerate() {
+        let trimmed = l.trim();
+        if trimmed.starts_with('[') {
+            section = trimmed
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string();
+        } else if i + 1 == line {
+            let key = trimmed.split_once('=')?.0.trim().trim_matches('"');
+            return Some(if section.is_empty() {
+                key.to_string()
+            } else {
+                format!("{section}.{key}")
+            });
+        }
+        if i + 1 >= line {
+            break;
+        }
+    }
+    None
+}
+
 /// The 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -83,6 +108,8 @@ mod tests {
         );
         assert_eq!(line_of(TEXT, "audio", "device"), None);
         assert_eq!(line_col(TEXT, TEXT.find("640").unwrap()), (3, 9));
+        assert_eq!(key_at(TEXT, 3).as_deref(), Some("camera.width"));
+        assert_eq!(key_at(TEXT, 2), None, "a header sets no key");
     }
 
     #[test]

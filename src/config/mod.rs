@@ -17,9 +17,9 @@ pub use problem::ConfigProblem;
 
 use crate::daemon::config::DaemonConfig;
 use crate::hardware::audio::AudioConfig;
-use crate::hardware::button::ButtonConfig;
+use crate::hardware::button::{ButtonConfig, ButtonDriver};
 use crate::hardware::camera::CameraConfig;
-use crate::hardware::display::DisplayConfig;
+use crate::hardware::display::{DisplayConfig, DisplayDriver};
 use crate::library::LibraryConfig;
 use crate::vision::VisionConfig;
 
@@ -138,7 +138,7 @@ impl Config {
         }
     }
 
-    /// Every section's semantic problems.
+    /// Every section's semantic problems, then the ones between sections.
     pub fn check(&self) -> Vec<ConfigProblem> {
         [
             self.daemon.check(),
@@ -148,8 +148,40 @@ impl Config {
             self.display.check(),
             self.button.check(),
             self.audio.check(),
+            self.check_across_sections(),
         ]
         .concat()
+    }
+
+    /// What no single section can tell: whether the music is there, and whether two devices
+    /// want the same GPIO line.
+    fn check_across_sections(&self) -> Vec<ConfigProblem> {
+        let mut problems = Vec::new();
+        let music = &self.library.music_dir;
+        if !music.as_os_str().is_empty() && !music.is_dir() {
+            problems.push(ConfigProblem::new(
+                "library.music_dir",
+                format!(
+                    "{} is not a folder; create it and copy your music there, or point music_dir at your music",
+                    music.display()
+                ),
+            ));
+        }
+        let display_on_gpio = matches!(
+            self.display.driver,
+            DisplayDriver::St7789 | DisplayDriver::Ili9341
+        );
+        if self.button.driver == ButtonDriver::Gpio && display_on_gpio {
+            for (key, line) in self.display.lines() {
+                if line == u32::from(self.button.bcm_pin) {
+                    problems.push(ConfigProblem::new(
+                        "button.bcm_pin",
+                        format!("GPIO {line} is also the display's {key}; wire the button to another pin (17 is header pin 11)"),
+                    ));
+                }
+            }
+        }
+        problems
     }
 
     /// Makes every relative path in the file relative to `base` (the file's folder).
@@ -180,7 +212,12 @@ fn syntax_error(text: &str, path: &Path, e: &toml::de::Error) -> ConfigError {
     let (line, column) = e
         .span()
         .map_or((1, 1), |span| locate::line_col(text, span.start));
-    let message = e.message().trim().to_string();
+    let mut message = e.message().trim().to_string();
+    if let Some(key) =
+        locate::key_at(text, line).filter(|k| !message.contains(k.rsplit('.').next().unwrap_or(k)))
+    {
+        message = format!("{key}: {message}");
+    }
     ConfigError::Syntax {
         file: path.to_path_buf(),
         line,

@@ -538,8 +538,13 @@ impl Daemon {
         if new.daemon != old.daemon {
             self.machine.set_timing(new.daemon.timing());
         }
-        if new.camera != old.camera || new.vision != old.vision {
-            if let Err(e) = self.scanner.reconfigure(new.camera.clone(), &new.vision) {
+        let debug_frames_changed = new.daemon.debug_frames_dir != old.daemon.debug_frames_dir;
+        if new.camera != old.camera || new.vision != old.vision || debug_frames_changed {
+            let debug_frames_dir = new.daemon.debug_frames_dir.clone();
+            if let Err(e) =
+                self.scanner
+                    .reconfigure(new.camera.clone(), &new.vision, debug_frames_dir)
+            {
                 warn!(error = %e, "new vision settings not applied");
             }
         }

@@ -39,6 +39,7 @@ enum Msg {
     Reconfigure {
         camera: CameraConfig,
         vision: Box<VisionPipeline>,
+        debug_frames_dir: Option<PathBuf>,
     },
     Shutdown,
 }
@@ -90,14 +91,19 @@ impl Scanner {
         rx
     }
 
-    /// New camera settings and models (after SIGHUP); the camera is reopened.
+    /// New camera settings, models and debug option (after SIGHUP); the camera is reopened.
     pub fn reconfigure(
         &self,
         camera: CameraConfig,
         vision: &VisionConfig,
+        debug_frames_dir: Option<PathBuf>,
     ) -> Result<(), ModelError> {
         let vision = Box::new(VisionPipeline::load(vision)?);
-        let _ = self.tx.send(Msg::Reconfigure { camera, vision });
+        let _ = self.tx.send(Msg::Reconfigure {
+            camera,
+            vision,
+            debug_frames_dir,
+        });
         Ok(())
     }
 
@@ -172,9 +178,14 @@ impl Worker {
                     let report = self.scan(frames);
                     let _ = reply.send(report);
                 }
-                Msg::Reconfigure { camera, vision } => {
+                Msg::Reconfigure {
+                    camera,
+                    vision,
+                    debug_frames_dir,
+                } => {
                     self.config = camera;
                     self.vision = *vision;
+                    self.debug_frames_dir = debug_frames_dir;
                     self.camera = None;
                     self.retry_in = None;
                     self.try_open();
