@@ -147,7 +147,7 @@ wav_path = "played.wav"
     /// The display PNG must be exactly what the UI draws for `screen`.
     fn assert_display_shows(&self, screen: &Screen) {
         let mut expected = Framebuffer::new(Size::new(320, 240));
-        draw_screen(&mut expected, screen);
+        draw_screen(&mut expected, screen).expect("the framebuffer takes every pixel");
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             let shown = image::open(self.path("display.png"))
