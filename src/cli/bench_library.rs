@@ -10,7 +10,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 
 use moodbox::library::analysis::Analysis;
 use moodbox::library::synth::{self, SongRecipe};
@@ -19,16 +18,9 @@ use moodbox::library::LibraryIndex;
 const RATE: u32 = 44_100;
 
 pub fn run() -> anyhow::Result<()> {
-    let dir = tempfile_dir()?;
-    let result = analysis_throughput(&dir).and_then(|()| rescan_times(&dir));
-    let _ = std::fs::remove_dir_all(&dir);
-    result
-}
-
-fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("moodbox-bench-library-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    Ok(dir)
+    let dir = tempfile::Builder::new().prefix("moodbox-bench-library-").tempdir()?;
+    analysis_throughput(dir.path())?;
+    rescan_times(dir.path())
 }
 
 fn analysis_throughput(dir: &Path) -> anyhow::Result<()> {

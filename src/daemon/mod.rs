@@ -371,6 +371,7 @@ impl Daemon {
     fn press(&mut self) {
         if self.scan_reply.is_none() {
             self.times.pressed = Some(Instant::now());
+            self.times.press_to_first_audio_ms = None;
         }
         self.feed(Some(Input::ScanPressed));
     }
