@@ -10,7 +10,9 @@ pub mod config;
 pub mod daemon;
 pub mod emotion;
 pub mod hardware;
+pub mod image_file;
 pub mod library;
+pub mod panic_message;
 pub mod vision;
 
 pub use emotion::{Emotion, EmotionProbs};

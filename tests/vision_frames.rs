@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use moodbox::image_file::{load_rgb, ImageFileError};
 use moodbox::vision::model::ModelError;
 use moodbox::vision::{
-    load_frame, EmotionClassifier, FaceDetector, FrameError, FrameReading, VisionConfig,
-    VisionPipeline,
+    EmotionClassifier, FaceDetector, FrameReading, VisionConfig, VisionPipeline,
 };
 use moodbox::Emotion;
 
@@ -16,7 +16,7 @@ fn pipeline() -> VisionPipeline {
 }
 
 fn read(name: &str) -> FrameReading {
-    let frame = load_frame(&Path::new("tests/fixtures/frames").join(name)).unwrap();
+    let frame = load_rgb(&Path::new("tests/fixtures/frames").join(name)).unwrap();
     pipeline().read_frame(&frame).unwrap()
 }
 
@@ -54,7 +54,7 @@ fn one_face_per_emotion_frame_reads_as_that_emotion() {
         ("neutral.png", Emotion::Neutral),
         ("fear.png", Emotion::Fear),
     ] {
-        let frame = load_frame(&Path::new("tests/fixtures/frames").join(name)).unwrap();
+        let frame = load_rgb(&Path::new("tests/fixtures/frames").join(name)).unwrap();
         let r = vision.read_frame(&frame).unwrap();
         assert_eq!(emotions(&r), vec![want], "{name}");
         assert!(!r.too_dark, "{name}");
@@ -153,26 +153,26 @@ fn corrupt_and_empty_images_are_errors_that_name_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.jpg");
     std::fs::write(&empty, b"").unwrap();
-    let err = load_frame(&empty).unwrap_err();
-    assert!(matches!(err, FrameError::Empty { .. }));
+    let err = load_rgb(&empty).unwrap_err();
+    assert!(matches!(err, ImageFileError::Empty { .. }));
     assert!(err.to_string().contains("empty.jpg") && err.to_string().contains("empty"));
 
     let png = std::fs::read("tests/fixtures/frames/happy.png").unwrap();
     let truncated = dir.path().join("truncated.png");
     std::fs::write(&truncated, &png[..png.len() / 3]).unwrap();
     assert!(matches!(
-        load_frame(&truncated),
-        Err(FrameError::Decode { .. })
+        load_rgb(&truncated),
+        Err(ImageFileError::Decode { .. })
     ));
 
     let text = dir.path().join("notes.png");
     std::fs::write(&text, b"this is not an image at all").unwrap();
-    let err = load_frame(&text).unwrap_err();
+    let err = load_rgb(&text).unwrap_err();
     assert!(err.to_string().contains("notes.png"), "{err}");
 
     assert!(matches!(
-        load_frame(&dir.path().join("missing.png")),
-        Err(FrameError::Open { .. })
+        load_rgb(&dir.path().join("missing.png")),
+        Err(ImageFileError::Open { .. })
     ));
 }
 

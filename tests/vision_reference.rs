@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use moodbox::vision::{load_frame, BoundingBox, VisionConfig, VisionPipeline};
+use moodbox::image_file::load_rgb;
+use moodbox::vision::{BoundingBox, VisionConfig, VisionPipeline};
 
 const BOX_TOLERANCE_PX: f32 = 2.0;
 const PROB_TOLERANCE: f32 = 0.02;
@@ -21,7 +22,7 @@ fn rust_outputs_match_the_python_reference() {
         "the reference covers every fixture frame"
     );
     for (name, expected) in frames {
-        let frame = load_frame(&Path::new("tests/fixtures/frames").join(name)).unwrap();
+        let frame = load_rgb(&Path::new("tests/fixtures/frames").join(name)).unwrap();
         let reading = vision.read_frame(&frame).unwrap();
         assert_eq!(reading.width as u64, expected["width"].as_u64().unwrap());
         let expected_faces = expected["faces"].as_array().unwrap();

@@ -21,10 +21,15 @@ const PRESSES: usize = 20;
 const IDLE_SECONDS: u64 = 30;
 const FRAMES_PER_SCAN: usize = 3;
 /// A frame with a face: the repository's fixture, or the copy the Debian package installs.
-const FRAME_CANDIDATES: &[&str] = &["tests/fixtures/frames/happy.png", "/usr/share/moodbox/bench/frame.png"];
+const FRAME_CANDIDATES: &[&str] = &[
+    "tests/fixtures/frames/happy.png",
+    "/usr/share/moodbox/bench/frame.png",
+];
 
 pub fn run() -> anyhow::Result<()> {
-    let dir = tempfile::Builder::new().prefix("moodbox-bench-").tempdir()?;
+    let dir = tempfile::Builder::new()
+        .prefix("moodbox-bench-")
+        .tempdir()?;
     let frame = FRAME_CANDIDATES
         .iter()
         .map(Path::new)
@@ -36,7 +41,9 @@ pub fn run() -> anyhow::Result<()> {
     std::fs::write(&config, config_text(&default_models_dir().canonicalize()?))?;
 
     let mut daemon = Daemon::start(&config, dir.path())?;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let result = runtime.block_on(measure(&mut daemon, dir.path()));
     daemon.stop();
     let figures = result?;
@@ -44,10 +51,25 @@ pub fn run() -> anyhow::Result<()> {
         "daemon (a `moodbox run` process on simulated devices: {FRAMES_PER_SCAN} frames per scan from {}, WAV speaker at real-time pace)",
         frame.display()
     );
-    println!("  {:<50} {:>9.1} ms  (min {:.1}, max {:.1}, {PRESSES} presses)", "press to first audio sample, median", figures.press_median, figures.press_min, figures.press_max);
-    println!("  {:<50} {:>9.3} %   ({:.2} s of CPU in {IDLE_SECONDS} s)", "CPU while idle", figures.idle_cpu_percent, figures.idle_cpu_seconds);
-    println!("  {:<50} {:>9.1} MB", "peak resident memory (VmHWM)", figures.peak_rss_mb);
-    println!("  {:<50} {:>9.1} MB", "resident memory when idle (VmRSS)", figures.idle_rss_mb);
+    println!(
+        "  {:<50} {:>9.1} ms  (min {:.1}, max {:.1}, {PRESSES} presses)",
+        "press to first audio sample, median",
+        figures.press_median,
+        figures.press_min,
+        figures.press_max
+    );
+    println!(
+        "  {:<50} {:>9.3} %   ({:.2} s of CPU in {IDLE_SECONDS} s)",
+        "CPU while idle", figures.idle_cpu_percent, figures.idle_cpu_seconds
+    );
+    println!(
+        "  {:<50} {:>9.1} MB",
+        "peak resident memory (VmHWM)", figures.peak_rss_mb
+    );
+    println!(
+        "  {:<50} {:>9.1} MB",
+        "resident memory when idle (VmRSS)", figures.idle_rss_mb
+    );
     Ok(())
 }
 
@@ -93,7 +115,9 @@ async fn measure(daemon: &mut Daemon, dir: &Path) -> anyhow::Result<Figures> {
 }
 
 async fn ctl(socket: &Path, command: &str) -> anyhow::Result<Value> {
-    request(socket, command, Duration::from_secs(30)).await.map_err(anyhow::Error::msg)
+    request(socket, command, Duration::from_secs(30))
+        .await
+        .map_err(anyhow::Error::msg)
 }
 
 /// The press-to-first-audio figure of the last press, once the daemon has it.
@@ -145,11 +169,19 @@ wav_speed = 1.0
 
 /// Eight short songs in `happy/` and `sad/` folders.
 fn write_library(music: &Path) -> anyhow::Result<()> {
-    for (mood, recipe) in [("happy", SongRecipe::happy as fn(u64, f32) -> SongRecipe), ("sad", SongRecipe::sad)] {
+    for (mood, recipe) in [
+        ("happy", SongRecipe::happy as fn(u64, f32) -> SongRecipe),
+        ("sad", SongRecipe::sad),
+    ] {
         std::fs::create_dir_all(music.join(mood))?;
         for n in 0..4u64 {
             let samples = synth::render(&recipe(n + 1, 10.0), 22_050);
-            synth::write_wav(&music.join(mood).join(format!("{mood} {n}.wav")), &samples, 22_050, 1)?;
+            synth::write_wav(
+                &music.join(mood).join(format!("{mood} {n}.wav")),
+                &samples,
+                22_050,
+                1,
+            )?;
         }
     }
     Ok(())
@@ -182,10 +214,15 @@ impl Daemon {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait()? {
-                bail!("the daemon exited ({status}): {}", std::fs::read_to_string(&self.log).unwrap_or_default());
+                bail!(
+                    "the daemon exited ({status}): {}",
+                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                );
             }
             if let Ok(status) = request(socket, "status", Duration::from_secs(5)).await {
-                if status["library"]["scanning"] == false && status["library"]["songs"].as_u64().unwrap_or(0) > 0 {
+                if status["library"]["scanning"] == false
+                    && status["library"]["songs"].as_u64().unwrap_or(0) > 0
+                {
                     return Ok(());
                 }
             }
@@ -203,7 +240,12 @@ impl Daemon {
 /// User + system CPU seconds of a process, from /proc/PID/stat.
 fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    let fields: Vec<&str> = stat.rsplit_once(')').context("odd /proc stat")?.1.split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .context("odd /proc stat")?
+        .1
+        .split_whitespace()
+        .collect();
     // After the command name: state is field 3, utime 14 and stime 15 (1-based, man proc).
     let ticks: f64 = fields[11].parse::<f64>()? + fields[12].parse::<f64>()?;
     let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
@@ -215,6 +257,13 @@ fn proc_status_kb(pid: u32, key: &str) -> anyhow::Result<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix(key)?.trim_start_matches(':').split_whitespace().next()?.parse().ok())
+        .find_map(|l| {
+            l.strip_prefix(key)?
+                .trim_start_matches(':')
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
         .with_context(|| format!("no {key} in /proc/{pid}/status"))
 }

@@ -10,7 +10,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-
 use moodbox::library::analysis::Analysis;
 use moodbox::library::synth::{self, SongRecipe};
 use moodbox::library::LibraryIndex;
@@ -18,7 +17,9 @@ use moodbox::library::LibraryIndex;
 const RATE: u32 = 44_100;
 
 pub fn run() -> anyhow::Result<()> {
-    let dir = tempfile::Builder::new().prefix("moodbox-bench-library-").tempdir()?;
+    let dir = tempfile::Builder::new()
+        .prefix("moodbox-bench-library-")
+        .tempdir()?;
     analysis_throughput(dir.path())?;
     rescan_times(dir.path())
 }

@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use image::imageops::FilterType;
 
+use moodbox::image_file::load_rgb;
 use moodbox::vision::config::default_models_dir;
 use moodbox::vision::crop::FER_SIDE;
 use moodbox::vision::resample::Plane;
-use moodbox::vision::{load_frame, VisionConfig, VisionPipeline};
+use moodbox::vision::{VisionConfig, VisionPipeline};
 
 const ITERATIONS: usize = 50;
 /// Frames with a face to time the whole path on: the repository's fixture, or the copy the
@@ -55,7 +56,7 @@ fn bench_frame() -> anyhow::Result<(image::RgbImage, String)> {
     for candidate in FRAME_CANDIDATES {
         let path = Path::new(candidate);
         if path.is_file() {
-            let frame = load_frame(path)?;
+            let frame = load_rgb(path)?;
             let frame = if (frame.width(), frame.height()) == (640, 480) {
                 frame
             } else {

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde_json::json;
 
-use moodbox::vision::frame::IMAGE_EXTENSIONS;
-use moodbox::vision::{load_frame, FrameReading, VisionPipeline};
+use moodbox::image_file::{has_image_extension, load_rgb};
+use moodbox::vision::{FrameReading, VisionPipeline};
 
 use super::vision_args::ModelArgs;
 
@@ -37,7 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         writeln!(out, "{:<40} {:>9}  {:>5}", "FILE", "SIZE", "FACES")?;
     }
     for path in expand(&args.paths) {
-        let reading = load_frame(&path)
+        let reading = load_rgb(&path)
             .map_err(anyhow::Error::from)
             .and_then(|frame| vision.read_frame(&frame).map_err(anyhow::Error::from));
         match reading {
@@ -82,12 +82,6 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-fn has_image_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 fn reading_json(path: &Path, r: &FrameReading) -> serde_json::Value {

@@ -2,15 +2,14 @@
 //! milliseconds) and always draws the newest screen. A panel that cannot be opened or fails
 //! is retried with capped backoff, and the current screen is drawn again once it is back.
 
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
-use tracing::{debug, info, warn};
+use tracing::{info, warn};
 
-use crate::backoff::Backoff;
+use super::reopen::{DeviceStatus, Reopen};
 use crate::hardware::display::{open_display, Display, DisplayConfig, Screen};
 
 enum Msg {
@@ -23,22 +22,20 @@ enum Msg {
 pub struct DisplayWorker {
     tx: mpsc::Sender<Msg>,
     thread: Option<JoinHandle<()>>,
-    status: Arc<Mutex<Result<String, String>>>,
+    status: DeviceStatus,
 }
 
 impl DisplayWorker {
     /// Starts the thread; `drawn` hears of every screen once it is on the panel.
     pub fn start(config: DisplayConfig, drawn: UnboundedSender<Screen>) -> DisplayWorker {
         let (tx, rx) = mpsc::channel();
-        let status = Arc::new(Mutex::new(Err("not opened yet".to_string())));
+        let status = DeviceStatus::new();
         let worker = Worker {
             config,
             display: None,
             current: None,
             drawn,
-            status: status.clone(),
-            backoff: Backoff::default(),
-            retry_in: None,
+            reopen: Reopen::new("display", status.clone()),
         };
         let thread = thread::Builder::new()
             .name("moodbox-display".into())
@@ -60,10 +57,7 @@ impl DisplayWorker {
     }
 
     pub fn status(&self) -> Result<String, String> {
-        self.status
-            .lock()
-            .map(|s| s.clone())
-            .unwrap_or_else(|_| Err("unknown".into()))
+        self.status.get()
     }
 
     /// Blanks the panel and waits up to `wait` for the thread.
@@ -87,30 +81,18 @@ struct Worker {
     display: Option<Box<dyn Display>>,
     current: Option<Screen>,
     drawn: UnboundedSender<Screen>,
-    status: Arc<Mutex<Result<String, String>>>,
-    backoff: Backoff,
-    retry_in: Option<Duration>,
+    reopen: Reopen,
 }
 
 impl Worker {
     fn run(mut self, rx: mpsc::Receiver<Msg>) {
         self.open();
-        loop {
-            let first = match self.retry_in {
-                Some(wait) => match rx.recv_timeout(wait) {
-                    Ok(msg) => msg,
-                    Err(RecvTimeoutError::Timeout) => {
-                        if self.open() {
-                            self.draw();
-                        }
-                        continue;
-                    }
-                    Err(RecvTimeoutError::Disconnected) => break,
-                },
-                None => match rx.recv() {
-                    Ok(msg) => msg,
-                    Err(_) => break,
-                },
+        while let Ok(next) = self.reopen.recv(&rx) {
+            let Some(first) = next else {
+                if self.open() {
+                    self.draw();
+                }
+                continue;
             };
             // Only the newest screen matters: skip the ones that queued up behind a slow panel.
             let mut pending = vec![first];
@@ -125,7 +107,7 @@ impl Worker {
                     Msg::Reconfigure(config) => {
                         self.config = config;
                         self.display = None;
-                        self.retry_in = None;
+                        self.reopen.reset();
                         redraw = self.open();
                     }
                     Msg::Blank => {
@@ -145,37 +127,19 @@ impl Worker {
         }
     }
 
-    fn set_status(&self, status: Result<String, String>) {
-        if let Ok(mut s) = self.status.lock() {
-            *s = status;
-        }
-    }
-
     fn open(&mut self) -> bool {
         match open_display(&self.config) {
             Ok(display) => {
                 let size = display.size();
                 info!(width = size.width, height = size.height, "display ready");
-                self.set_status(Ok(format!(
-                    "{:?} {}x{}",
-                    self.config.driver, size.width, size.height
-                )
-                .to_lowercase()));
+                let driver = format!("{:?}", self.config.driver).to_lowercase();
+                self.reopen
+                    .opened(format!("{driver} {}x{}", size.width, size.height));
                 self.display = Some(display);
-                self.retry_in = None;
                 true
             }
             Err(e) => {
-                let wait = self
-                    .retry_in
-                    .map_or(self.backoff.first, |w| self.backoff.next(w));
-                if self.retry_in.is_none() {
-                    warn!(error = %e, "display unavailable; retrying in the background");
-                } else {
-                    debug!(error = %e, retry_in = ?wait, "display still unavailable");
-                }
-                self.set_status(Err(e.to_string()));
-                self.retry_in = Some(wait);
+                self.reopen.open_failed(&e);
                 false
             }
         }
@@ -190,10 +154,8 @@ impl Worker {
                 let _ = self.drawn.send(screen.clone());
             }
             Err(e) => {
-                warn!(error = %e, "display failed; reopening it");
-                self.set_status(Err(e.to_string()));
                 self.display = None;
-                self.retry_in = Some(self.backoff.first);
+                self.reopen.lost(&e);
             }
         }
     }

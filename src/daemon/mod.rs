@@ -18,6 +18,7 @@ pub mod config;
 pub mod display_worker;
 pub mod library_worker;
 pub mod notify;
+pub mod reopen;
 pub mod scanner;
 pub mod socket;
 pub mod state;

@@ -7,16 +7,15 @@
 //! otherwise answers "no camera", so the box never hangs on a press.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 use tracing::{debug, info, warn};
 
+use super::reopen::{DeviceStatus, Reopen};
 use super::state::ScanOutcome;
-use crate::backoff::Backoff;
 use crate::hardware::camera::{open_camera, Camera, CameraConfig, CameraError, Frame};
 use crate::vision::{aggregate, FrameReading, ModelError, VisionConfig, VisionPipeline};
 
@@ -27,9 +26,6 @@ pub struct ScanReport {
     pub frames: usize,
     pub elapsed: Duration,
 }
-
-/// What `status` says about the camera.
-pub type CameraStatus = Arc<Mutex<Result<String, String>>>;
 
 enum Msg {
     Scan {
@@ -48,7 +44,7 @@ enum Msg {
 pub struct Scanner {
     tx: mpsc::Sender<Msg>,
     thread: Option<JoinHandle<()>>,
-    status: CameraStatus,
+    status: DeviceStatus,
 }
 
 impl Scanner {
@@ -61,15 +57,13 @@ impl Scanner {
     ) -> Result<Scanner, ModelError> {
         let pipeline = VisionPipeline::load(vision)?;
         let (tx, rx) = mpsc::channel();
-        let status: CameraStatus = Arc::new(Mutex::new(Err("not opened yet".into())));
+        let status = DeviceStatus::new();
         let worker = Worker {
             config: camera,
             camera: None,
             vision: pipeline,
             debug_frames_dir,
-            status: status.clone(),
-            backoff: Backoff::default(),
-            retry_in: None,
+            reopen: Reopen::new("camera", status.clone()),
         };
         let thread = thread::Builder::new()
             .name("moodbox-scan".into())
@@ -109,10 +103,7 @@ impl Scanner {
 
     /// `Ok(description)` while the camera is open, `Err(why not)` otherwise.
     pub fn camera_status(&self) -> Result<String, String> {
-        self.status
-            .lock()
-            .map(|s| s.clone())
-            .unwrap_or_else(|_| Err("unknown".into()))
+        self.status.get()
     }
 
     /// Closes the camera and waits up to `wait` for the thread (a capture in progress ends
@@ -149,81 +140,51 @@ struct Worker {
     camera: Option<Box<dyn Camera>>,
     vision: VisionPipeline,
     debug_frames_dir: Option<PathBuf>,
-    status: CameraStatus,
-    backoff: Backoff,
-    /// Next background reopen attempt while the camera is missing.
-    retry_in: Option<Duration>,
+    reopen: Reopen,
 }
 
 impl Worker {
     fn run(mut self, rx: mpsc::Receiver<Msg>) {
         self.try_open();
-        loop {
-            let msg = match self.retry_in {
-                Some(wait) => match rx.recv_timeout(wait) {
-                    Ok(msg) => msg,
-                    Err(RecvTimeoutError::Timeout) => {
-                        self.try_open();
-                        continue;
-                    }
-                    Err(RecvTimeoutError::Disconnected) => break,
-                },
-                None => match rx.recv() {
-                    Ok(msg) => msg,
-                    Err(_) => break,
-                },
-            };
+        while let Ok(msg) = self.reopen.recv(&rx) {
             match msg {
-                Msg::Scan { frames, reply } => {
+                None => {
+                    self.try_open();
+                }
+                Some(Msg::Scan { frames, reply }) => {
                     let report = self.scan(frames);
                     let _ = reply.send(report);
                 }
-                Msg::Reconfigure {
+                Some(Msg::Reconfigure {
                     camera,
                     vision,
                     debug_frames_dir,
-                } => {
+                }) => {
                     self.config = camera;
                     self.vision = *vision;
                     self.debug_frames_dir = debug_frames_dir;
                     self.camera = None;
-                    self.retry_in = None;
+                    self.reopen.reset();
                     self.try_open();
                 }
-                Msg::Shutdown => break,
+                Some(Msg::Shutdown) => break,
             }
         }
         self.camera = None;
         info!("camera released");
     }
 
-    fn set_status(&self, status: Result<String, String>) {
-        if let Ok(mut s) = self.status.lock() {
-            *s = status;
-        }
-    }
-
-    /// Opens the camera; on failure schedules the next attempt with backoff.
+    /// Opens the camera; on failure the next attempt is scheduled with backoff.
     fn try_open(&mut self) -> bool {
         match open_camera(&self.config) {
             Ok(camera) => {
                 info!(camera = %camera.describe(), "camera ready");
-                self.set_status(Ok(camera.describe()));
+                self.reopen.opened(camera.describe());
                 self.camera = Some(camera);
-                self.retry_in = None;
                 true
             }
             Err(e) => {
-                let wait = self
-                    .retry_in
-                    .map_or(self.backoff.first, |w| self.backoff.next(w));
-                if self.retry_in.is_none() {
-                    warn!(error = %e, "camera unavailable; retrying in the background");
-                } else {
-                    debug!(error = %e, retry_in = ?wait, "camera still unavailable");
-                }
-                self.set_status(Err(e.to_string()));
-                self.retry_in = Some(wait);
+                self.reopen.open_failed(&e);
                 false
             }
         }
@@ -255,12 +216,7 @@ impl Worker {
     }
 
     fn camera_failed_from_status(&self) -> ScanOutcome {
-        let error = self
-            .status
-            .lock()
-            .ok()
-            .and_then(|s| s.clone().err())
-            .unwrap_or_default();
+        let error = self.reopen.status().err().unwrap_or_default();
         ScanOutcome::CameraFailed {
             device: self.config_device(),
             error,
@@ -284,8 +240,7 @@ impl Worker {
         let device = e.device().to_string();
         if e.is_no_camera() {
             self.camera = None;
-            self.set_status(Err(e.to_string()));
-            self.retry_in = Some(self.backoff.first);
+            self.reopen.lost(&e);
         }
         ScanOutcome::CameraFailed {
             device,

@@ -20,6 +20,8 @@ use symphonia::core::meta::{Limit, MetadataOptions};
 use symphonia::core::probe::Hint;
 use symphonia::core::units::Time;
 
+use crate::panic_message::panic_message;
+
 /// The rate analysis works at: decoded audio is averaged down by an integer factor to the
 /// nearest rate at or above roughly this (44.1 kHz → 11,025 Hz, 48 kHz → 12 kHz).
 pub const ANALYSIS_RATE_HZ: u32 = 11_025;
@@ -56,14 +58,10 @@ pub struct StreamInfo {
 pub fn guarded<T>(what: &str, work: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     match catch_unwind(AssertUnwindSafe(work)) {
         Ok(result) => result,
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            Err(format!("{what} crashed on this file ({message})"))
-        }
+        Err(payload) => Err(format!(
+            "{what} crashed on this file ({})",
+            panic_message(&*payload)
+        )),
     }
 }
 

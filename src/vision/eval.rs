@@ -9,12 +9,12 @@ use std::time::Instant;
 
 use image::{Rgb, RgbImage};
 
-use super::frame::load_frame;
 use super::metrics::Confusion;
 use super::model::ModelError;
 use super::pipeline::VisionPipeline;
 use super::resample::{resize_bilinear, Plane};
 use crate::emotion::Emotion;
+use crate::image_file::load_rgb;
 
 /// Canvas the pipeline mode pastes each face into (a 4:3 frame) and the face's side on it
 /// (60 % of the height, well inside the short-range detector's working range).
@@ -114,7 +114,7 @@ pub fn evaluate(
     let mut confusion = Confusion::default();
     let mut unreadable = Vec::new();
     for (i, item) in images.iter().enumerate() {
-        let frame = match load_frame(&item.path) {
+        let frame = match load_rgb(&item.path) {
             Ok(frame) => frame,
             Err(e) => {
                 unreadable.push(e.to_string());

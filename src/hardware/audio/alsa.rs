@@ -25,7 +25,7 @@ use tracing::{info, warn};
 
 use super::error::AudioError;
 use super::output::{FaultFn, OutputDevice};
-use super::track::panic_text;
+use crate::panic_message::panic_message;
 
 /// The cpal ALSA output.
 pub struct AlsaOutput {
@@ -99,7 +99,7 @@ impl AlsaOutput {
     fn close_stream(&mut self) {
         if let Some(stream) = self.stream.take() {
             if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(stream))) {
-                warn!(error = %panic_text(&payload), "the ALSA stream thread ended abnormally");
+                warn!(error = %panic_message(&*payload), "the ALSA stream thread ended abnormally");
             }
         }
     }

@@ -167,7 +167,7 @@ mod tests {
             "device",
         ] {
             assert!(
-                all.contains(&format!("[audio] {key}")),
+                c.check().iter().any(|p| p.key == format!("audio.{key}")),
                 "{key} missing from {all}"
             );
         }

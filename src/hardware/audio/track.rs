@@ -5,7 +5,6 @@
 //! #485), so opening and every decode step run under `catch_unwind`: a panic costs that one
 //! song, reported as a failure, never the audio thread.
 
-use std::any::Any;
 use std::fs::File;
 use std::io::BufReader;
 use std::panic::{self, AssertUnwindSafe};
@@ -15,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use rodio::source::SeekError;
 use rodio::{ChannelCount, Decoder, SampleRate, Source};
+
+use crate::panic_message::panic_message;
 
 /// A decoder for a song file.
 pub type SongDecoder = Decoder<BufReader<File>>;
@@ -40,7 +41,7 @@ pub fn open_track(path: &Path) -> Result<SongDecoder, String> {
         }
         builder.build()
     }))
-    .map_err(|p| format!("the decoder crashed: {}", panic_text(&p)))?
+    .map_err(|p| format!("the decoder crashed: {}", panic_message(&*p)))?
     .map_err(|e| format!("cannot decode: {e}"))?;
     if decoder.channels() == 0 || decoder.sample_rate() == 0 {
         return Err(format!(
@@ -93,7 +94,7 @@ impl<S: Source> TrackSource<S> {
         report_first_sample: bool,
     ) -> Result<TrackSource<S>, String> {
         let first = panic::catch_unwind(AssertUnwindSafe(|| inner.next()))
-            .map_err(|p| format!("the decoder crashed: {}", panic_text(&p)))?
+            .map_err(|p| format!("the decoder crashed: {}", panic_message(&*p)))?
             .ok_or_else(|| "the file holds no audio".to_string())?;
         Ok(TrackSource {
             inner,
@@ -139,7 +140,7 @@ impl<S: Source> Iterator for TrackSource<S> {
             }
             Err(payload) => {
                 self.done = true;
-                let error = format!("the decoder crashed: {}", panic_text(&payload));
+                let error = format!("the decoder crashed: {}", panic_message(&*payload));
                 self.emit(TrackSignal::Crashed { id: self.id, error });
                 None
             }
@@ -180,14 +181,6 @@ impl<S: Source> Source for TrackSource<S> {
     fn try_seek(&mut self, pos: Duration) -> Result<(), SeekError> {
         self.inner.try_seek(pos)
     }
-}
-
-pub(crate) fn panic_text(payload: &Box<dyn Any + Send>) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 #[cfg(test)]

@@ -176,7 +176,7 @@ mod tests {
         let all = all.join("\n");
         for key in ["bcm_pin", "long_press_ms", "stop_hold_ms", "active_low"] {
             assert!(
-                all.contains(&format!("[button] {key}")),
+                c.check().iter().any(|p| p.key == format!("button.{key}")),
                 "{key} missing from {all}"
             );
         }

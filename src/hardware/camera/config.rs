@@ -277,10 +277,7 @@ mod tests {
             driver: CameraDriver::Folder,
             ..Default::default()
         };
-        let problems: Vec<String> = c.check().iter().map(ToString::to_string).collect();
-        let problems = problems.join("\n");
-        assert!(problems.contains("[camera] width"), "{problems}");
-        assert!(problems.contains("[camera] fps"), "{problems}");
-        assert!(problems.contains("[camera] path"), "{problems}");
+        let keys: Vec<String> = c.check().into_iter().map(|p| p.key).collect();
+        assert_eq!(keys, ["camera.width", "camera.fps", "camera.path"]);
     }
 }

@@ -70,7 +70,7 @@ pub use frame::Frame;
 pub use mjpeg::{decode_mjpeg, with_huffman_tables};
 pub use negotiate::{choose, Choice, FormatOffer, PixelFormat, SizeOffer, Wanted};
 pub use pattern::{pattern_frame, PatternCamera, BARS};
-pub use sim::{decode_image_file, FolderCamera, ImageFileCamera, IMAGE_EXTENSIONS};
+pub use sim::{FolderCamera, ImageFileCamera};
 pub use v4l2::V4l2Camera;
 pub use yuyv::{ycbcr_to_rgb, yuyv_to_rgb, ConvertError};
 

@@ -8,7 +8,6 @@
 //! After an error the device is closed; the next capture reopens it and negotiates again,
 //! which is what a re-plugged camera needs (fresh `S_FMT`, `REQBUFS` and mmap).
 
-use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
 
 use tracing::{debug, info, warn};
@@ -21,6 +20,8 @@ use v4l::io::traits::CaptureStream;
 use v4l::video::capture::Parameters;
 use v4l::video::Capture;
 use v4l::{Device, Format, FourCC, Fraction};
+
+use crate::panic_message::panic_message;
 
 use super::config::{CameraConfig, PixelFormatChoice, MAX_SIDE};
 use super::error::{CameraError, Phase};
@@ -377,7 +378,7 @@ fn guard<T>(
             op,
             source: std::io::Error::other(format!(
                 "the v4l crate panicked: {}",
-                panic_text(&payload)
+                panic_message(&*payload)
             )),
         })
     })
@@ -387,16 +388,8 @@ fn guard<T>(
 /// must not escape a capture.
 fn drop_quietly<T>(value: T) {
     if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(value))) {
-        warn!(error = %panic_text(&payload), "closing the camera stream failed");
+        warn!(error = %panic_message(&*payload), "closing the camera stream failed");
     }
-}
-
-fn panic_text(payload: &Box<dyn Any + Send>) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 #[cfg(test)]
