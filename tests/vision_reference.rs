@@ -1,6 +1,6 @@
 //! The Rust vision pipeline agrees with the independent Python/TF Lite reference
 //! (models/reference.py → tests/fixtures/reference.json) on every fixture frame:
-//! same faces, boxes within 2 px, same label, probabilities within 0.02.
+//! same faces, boxes within 2 px, same label, probabilities within 0.02 (0.04 on ARM).
 
 use std::path::Path;
 
@@ -8,7 +8,14 @@ use moodbox::image_file::load_rgb;
 use moodbox::vision::{BoundingBox, VisionConfig, VisionPipeline};
 
 const BOX_TOLERANCE_PX: f32 = 2.0;
-const PROB_TOLERANCE: f32 = 0.02;
+/// The reference ran TF Lite on x86. On ARM the int8 emotion model's kernels (ruy's NEON path)
+/// round differently: up to 0.023 from the reference on these frames (aarch64 and armv7,
+/// under qemu), with the same labels and boxes.
+const PROB_TOLERANCE: f32 = if cfg!(target_arch = "x86_64") {
+    0.02
+} else {
+    0.04
+};
 
 #[test]
 fn rust_outputs_match_the_python_reference() {
