@@ -263,6 +263,16 @@ fn mood_screen(answer: &Value, emotion: Emotion) -> Screen {
 #[test]
 fn a_happy_face_then_a_sad_face_change_the_screen_and_the_music() {
     let b = Box::start("driver = \"image\"\npath = \"camera.png\"");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(b.path("control.sock"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o777,
+        0o660,
+        "the control socket is for its owner and group only"
+    );
     b.show_camera("happy.png");
     b.assert_display_shows(&Screen::Idle);
 

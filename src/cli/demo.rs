@@ -17,6 +17,7 @@ use moodbox::hardware::button::{ButtonDriver, SimButton};
 use moodbox::hardware::camera::CameraDriver;
 use moodbox::hardware::display::{DisplayDriver, Screen};
 use moodbox::library::synth::{self, Mode, SongRecipe};
+use moodbox::library::{MoodSource, Song};
 use moodbox::vision::config::default_models_dir;
 
 #[derive(Debug, clap::Args)]
@@ -252,6 +253,8 @@ struct PressLog {
     queue: Option<String>,
     played: Vec<String>,
     screens: Vec<String>,
+    /// The songs of the queue this press chose, as the library index knows them.
+    queue_songs: Vec<Song>,
 }
 
 impl PressLog {
@@ -301,13 +304,15 @@ impl PressLog {
                         text.push_str(&format!(" ({note})"));
                     }
                     log.queue = Some(text);
+                    log.queue_songs = rec.songs.clone();
                 }
                 DaemonEvent::QueueFailed(e) => {
                     log.queue = Some(format!("no queue: {}", e.error));
                     until = Some(tokio::time::Instant::now() + Duration::from_secs(2));
                 }
                 DaemonEvent::Player(PlayerEvent::TrackStarted { path, .. }) => {
-                    log.played.push(describe_song(&path));
+                    let song = log.queue_songs.iter().find(|s| s.path == path);
+                    log.played.push(describe_song(&path, song));
                     until.get_or_insert(tokio::time::Instant::now() + listen);
                 }
                 DaemonEvent::ScreenDrawn(screen) => {
@@ -404,21 +409,18 @@ fn describe_outcome(outcome: &moodbox::daemon::state::ScanOutcome) -> String {
     }
 }
 
-/// "Title" (mood, language) from the library's folder layout `<language>/<mood>/<title>.wav`.
-fn describe_song(path: &Path) -> String {
-    let title = path.file_stem().unwrap_or_default().to_string_lossy();
-    let parts: Vec<String> = path
-        .iter()
-        .rev()
-        .skip(1)
-        .take(2)
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    match parts.as_slice() {
-        [mood, lang] if lang.len() == 2 => format!("\"{title}\" ({mood}, {lang})"),
-        [_, _] if parts[0].len() == 2 => format!("\"{title}\" (mood from the audio, {})", parts[0]),
-        _ => format!("\"{title}\""),
-    }
+/// `"Title" (mood from where, language)`, as the library index knows the song.
+fn describe_song(path: &Path, song: Option<&Song>) -> String {
+    let Some(song) = song else {
+        return format!("{} (not in the chosen queue)", path.display());
+    };
+    let source = match song.mood_source {
+        MoodSource::Tag => "from its tag",
+        MoodSource::Folder => "from its folder",
+        MoodSource::Analysis => "from the audio",
+    };
+    let language = song.language.as_deref().unwrap_or("language unknown");
+    format!("\"{}\" ({} {source}, {language})", song.title, song.mood)
 }
 
 fn screen_name(screen: &Screen) -> String {

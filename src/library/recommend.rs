@@ -188,15 +188,15 @@ impl Recommender {
     }
 
     fn describe_languages(&self) -> String {
-        let mut names = if self.languages.is_empty() {
-            vec!["any language".to_string()]
-        } else {
-            self.languages.clone()
-        };
-        if self.allow_unknown_language && !self.languages.is_empty() {
-            names.push("unknown".to_string());
+        if self.languages.is_empty() {
+            return "any language".to_string();
         }
-        names.join(", ")
+        let named = self.languages.join(", ");
+        if self.allow_unknown_language {
+            format!("{named} or an unknown language")
+        } else {
+            named
+        }
     }
 }
 
