@@ -603,12 +603,6 @@ mod tests {
             self.written.lock().unwrap().extend_from_slice(samples);
             Ok(())
         }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-        fn finish(self: Box<Self>) -> io::Result<()> {
-            Ok(())
-        }
         fn describe(&self) -> String {
             "flaky".into()
         }

@@ -24,9 +24,14 @@ pub trait SampleSink: Send {
     /// Takes interleaved samples in -1.0..=1.0 (whole frames).
     fn write(&mut self, samples: &[f32]) -> io::Result<()>;
     /// Makes what was written so far durable and readable (called when playback goes idle).
-    fn flush(&mut self) -> io::Result<()>;
+    /// A sink that buffers nothing has nothing to do.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
     /// Closes the sink for good.
-    fn finish(self: Box<Self>) -> io::Result<()>;
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        Ok(())
+    }
     fn describe(&self) -> String;
 }
 
@@ -113,12 +118,6 @@ pub struct NullSink;
 
 impl SampleSink for NullSink {
     fn write(&mut self, _: &[f32]) -> io::Result<()> {
-        Ok(())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn finish(self: Box<Self>) -> io::Result<()> {
         Ok(())
     }
     fn describe(&self) -> String {
@@ -354,12 +353,6 @@ mod tests {
                 return Err(io::Error::other("disk full"));
             }
             all.extend_from_slice(samples);
-            Ok(())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-        fn finish(self: Box<Self>) -> io::Result<()> {
             Ok(())
         }
         fn describe(&self) -> String {
