@@ -120,7 +120,7 @@ fn rescan_times(dir: &Path) -> anyhow::Result<()> {
     times.sort_by(f64::total_cmp);
     println!("library rescan: {FILES} files in mood folders (tags, decode check, no analysis)");
     println!(
-        "  first scan                {first_s:8.3} s ({:.1} ms per file)",
+        "  first scan                {first_s:8.3} s ({:.3} ms per file)",
         1000.0 * first_s / FILES as f64
     );
     println!(
