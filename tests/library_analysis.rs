@@ -13,7 +13,7 @@ use support::library_audio::{write_audio, SAMPLE_RATE};
 #[test]
 fn click_tracks_from_60_to_180_bpm_are_within_2_percent() {
     let dir = tempfile::tempdir().unwrap();
-    let formats = ["wav", "mp3", "flac", "ogg"];
+    let formats = ["wav", "mp3", "flac", "ogg", "m4a"];
     let mut worst = 0.0f32;
     for (i, bpm) in (60..=180).step_by(8).enumerate() {
         let bpm = bpm as f32 + 0.5 * (i % 2) as f32; // not only whole numbers
@@ -39,7 +39,7 @@ fn click_tracks_from_60_to_180_bpm_are_within_2_percent() {
 #[test]
 fn clearly_happy_and_sad_songs_are_told_apart() {
     let dir = tempfile::tempdir().unwrap();
-    let formats = ["wav", "mp3", "flac", "ogg"];
+    let formats = ["wav", "mp3", "flac", "ogg", "m4a"];
     let mut right = 0;
     let mut total = 0;
     for seed in 0..12u64 {

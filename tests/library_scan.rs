@@ -1,4 +1,4 @@
-//! Scanning a real library written to a temp folder: tagged MP3/FLAC/Ogg/WAV files, untagged
+//! Scanning a real library written to a temp folder: tagged MP3/FLAC/Ogg/WAV/M4A files, untagged
 //! files in mood and language folders, untagged synthetic songs, and broken files; then
 //! incremental rescans.
 
@@ -469,4 +469,71 @@ fn files_cut_short_are_skipped_as_truncated() {
 fn set_mtime(path: &Path, when: SystemTime) {
     let file = std::fs::File::options().write(true).open(path).unwrap();
     file.set_modified(when).unwrap();
+}
+
+#[test]
+fn aac_files_are_read_from_their_tags_folders_and_sound() {
+    let dir = tempfile::tempdir().unwrap();
+    let music = dir.path().join("music");
+    tagged(
+        &music,
+        "tagged/dawn.m4a",
+        Tags {
+            title: Some("Dawn"),
+            artist: Some("A. R. Rahman"),
+            album: Some("Roja"),
+            language: Some("Tamil"),
+            mood: Some("peaceful"),
+            ..Tags::default()
+        },
+    );
+    song_file(&music, "hi/Joyful/holi.m4a", &tone(3.0));
+    song_file(&music, "calm/raw.aac", &tone(3.0));
+    let sad = synth::render(&SongRecipe::sad(3, 20.0), SAMPLE_RATE);
+    song_file(&music, "untagged/dusk.m4a", &sad);
+    let whole = song_file(&music, "broken/cut.m4a", &tone(10.0));
+    let bytes = std::fs::read(&whole).unwrap();
+    std::fs::write(&whole, &bytes[..bytes.len() * 2 / 5]).unwrap();
+
+    let mut index = LibraryIndex::open(&dir.path().join("index.sqlite3")).unwrap();
+    let report = index.scan(&music, &mut |_| {}).unwrap();
+    println!("{report:#?}");
+    let song = |relative: &str| {
+        let path = music.join(relative).canonicalize().unwrap();
+        index
+            .song(&path)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{relative} is not in the index: {report:#?}"))
+    };
+    let dawn = song("tagged/dawn.m4a");
+    check(&dawn, Mood::Calm, MoodSource::Tag, Some("ta"));
+    assert_eq!(
+        (
+            dawn.title.as_str(),
+            dawn.artist.as_deref(),
+            dawn.album.as_deref()
+        ),
+        ("Dawn", Some("A. R. Rahman"), Some("Roja"))
+    );
+    let duration = dawn.duration_s.unwrap();
+    assert!((duration - 3.0).abs() < 0.2, "duration {duration}");
+    check(
+        &song("hi/Joyful/holi.m4a"),
+        Mood::Happy,
+        MoodSource::Folder,
+        Some("hi"),
+    );
+    check(&song("calm/raw.aac"), Mood::Calm, MoodSource::Folder, None);
+    let dusk = song("untagged/dusk.m4a");
+    check(&dusk, Mood::Sad, MoodSource::Analysis, None);
+    assert!(
+        dusk.bpm.is_some(),
+        "analysis decodes AAC and measures the tempo"
+    );
+    let skipped: Vec<_> = report
+        .skipped
+        .iter()
+        .map(|s| s.path.file_name().unwrap())
+        .collect();
+    assert_eq!(skipped, ["cut.m4a"], "{report:#?}");
 }

@@ -42,7 +42,7 @@ fn analysis_throughput(dir: &Path) -> anyhow::Result<()> {
             synth::render(&recipe, RATE)
         })
         .collect();
-    for ext in ["wav", "mp3", "flac", "ogg"] {
+    for ext in ["wav", "mp3", "flac", "ogg", "m4a"] {
         if !synth::encoder_available(ext) {
             println!("  {ext:8} skipped: its encoder is missing (run scripts/setup)");
             continue;

@@ -200,9 +200,10 @@ pub fn write_wav(
     writer.finalize()
 }
 
-/// Writes mono `samples` as the format `path`'s extension names: WAV directly; MP3, FLAC and
-/// Ogg Vorbis through the Debian encoders `lame`, `flac` and `oggenc` (installed by
-/// `scripts/setup`). Stereo files get the same signal on both channels.
+/// Writes mono `samples` as the format `path`'s extension names: WAV directly; MP3, FLAC,
+/// Ogg Vorbis and AAC (M4A or raw ADTS `.aac`) through the Debian encoders `lame`, `flac`,
+/// `oggenc` and `ffmpeg` (installed by `scripts/setup`). Stereo files get the same signal on
+/// both channels.
 pub fn write_audio_file(
     path: &Path,
     samples: &[f32],
@@ -221,6 +222,7 @@ pub fn write_audio_file(
         "mp3" => ("lame", &["--quiet", "-b", "128"]),
         "flac" => ("flac", &["--silent", "-f", "-o"]),
         "ogg" => ("oggenc", &["-Q", "-q", "4", "-o"]),
+        "m4a" | "aac" => ("ffmpeg", &["-nostdin", "-loglevel", "error", "-y", "-i"]),
         other => return Err(format!("no encoder for .{other} files")),
     };
     let mut wav = path.as_os_str().to_owned();
@@ -231,6 +233,11 @@ pub fn write_audio_file(
     command.args(options);
     if ext == "mp3" {
         command.arg(&wav).arg(path);
+    } else if program == "ffmpeg" {
+        command
+            .arg(&wav)
+            .args(["-c:a", "aac", "-b:a", "128k"])
+            .arg(path);
     } else {
         command.arg(path).arg(&wav);
     }
@@ -240,22 +247,23 @@ pub fn write_audio_file(
         Ok(s) if s.success() => Ok(()),
         Ok(s) => Err(format!("{program} failed ({s}) writing {}", path.display())),
         Err(e) => Err(format!(
-            "the encoder `{program}` cannot run ({e}): run scripts/setup to install lame, flac and vorbis-tools"
+            "the encoder `{program}` cannot run ({e}): run scripts/setup to install lame, flac, vorbis-tools and ffmpeg"
         )),
     }
 }
 
-/// Whether the encoder for an extension ("mp3", "flac", "ogg") is installed.
+/// Whether the encoder for an extension ("mp3", "flac", "ogg", "m4a", "aac") is installed.
 pub fn encoder_available(ext: &str) -> bool {
-    let program = match ext {
+    let (program, version) = match ext {
         "wav" => return true,
-        "mp3" => "lame",
-        "flac" => "flac",
-        "ogg" => "oggenc",
+        "mp3" => ("lame", "--version"),
+        "flac" => ("flac", "--version"),
+        "ogg" => ("oggenc", "--version"),
+        "m4a" | "aac" => ("ffmpeg", "-version"),
         _ => return false,
     };
     Command::new(program)
-        .arg("--version")
+        .arg(version)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()

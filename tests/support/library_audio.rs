@@ -1,6 +1,6 @@
-//! Helpers for the library tests: write generated audio as real WAV, MP3, FLAC and Ogg
-//! Vorbis files (through the Debian encoders `lame`, `flac`, `oggenc`) and tag them with
-//! lofty.
+//! Helpers for the library tests: write generated audio as real WAV, MP3, FLAC, Ogg Vorbis
+//! and M4A files (through the Debian encoders `lame`, `flac`, `oggenc`, `ffmpeg`) and tag them
+//! with lofty.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -36,7 +36,7 @@ pub struct Tags<'a> {
 }
 
 /// Writes tags into the file's primary tag type (ID3v2 for MP3 and WAV, Vorbis comments
-/// for FLAC and Ogg).
+/// for FLAC and Ogg, iTunes-style ilst atoms for M4A).
 pub fn write_tags(path: &Path, tags: &Tags<'_>) {
     let tagged = lofty::read_from_path(path).unwrap();
     let mut tag = Tag::new(tagged.primary_tag_type());
