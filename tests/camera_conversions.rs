@@ -39,6 +39,20 @@ fn max_channel_error(a: &RgbImage, b: &RgbImage) -> u8 {
         .unwrap()
 }
 
+/// Each of the test pattern's bars (40 pixels wide) keeps its colour within `tolerance`.
+fn assert_bars(img: &RgbImage, tolerance: u8) {
+    for (i, colour) in BARS.iter().enumerate() {
+        let got = img.get_pixel(i as u32 * 40 + 20, 20).0;
+        let err = got
+            .iter()
+            .zip(colour)
+            .map(|(a, b)| a.abs_diff(*b))
+            .max()
+            .unwrap();
+        assert!(err <= tolerance, "bar {i}: got {got:?}, want {colour:?}");
+    }
+}
+
 #[test]
 fn a_yuyv_test_pattern_converts_back_to_its_bars() {
     let (w, h) = (320, 240);
@@ -47,16 +61,7 @@ fn a_yuyv_test_pattern_converts_back_to_its_bars() {
     let yuyv = to_yuyv(&original, padding);
     let rgb = yuyv_to_rgb(&yuyv, w, h, w * 2 + padding as u32).unwrap();
     assert_eq!(rgb.dimensions(), (w, h));
-    for (i, colour) in BARS.iter().enumerate() {
-        let got = rgb.get_pixel(i as u32 * 40 + 20, 20).0;
-        let err = got
-            .iter()
-            .zip(colour)
-            .map(|(a, b)| a.abs_diff(*b))
-            .max()
-            .unwrap();
-        assert!(err <= 2, "bar {i}: got {got:?}, want {colour:?}");
-    }
+    assert_bars(&rgb, 2);
     assert!(max_channel_error(&original, &rgb) <= 2);
 }
 
@@ -74,16 +79,7 @@ fn an_mjpeg_frame_without_huffman_tables_decodes_like_the_full_jpeg() {
     let from_bare = decode_mjpeg(&bare, 4096, 64 << 20).unwrap();
     assert_eq!(from_full, from_bare);
     // Lossy, but every bar keeps its colour.
-    for (i, colour) in BARS.iter().enumerate() {
-        let got = from_bare.get_pixel(i as u32 * 40 + 20, 20).0;
-        let err = got
-            .iter()
-            .zip(colour)
-            .map(|(a, b)| a.abs_diff(*b))
-            .max()
-            .unwrap();
-        assert!(err <= 16, "bar {i}: got {got:?}, want {colour:?}");
-    }
+    assert_bars(&from_bare, 16);
 }
 
 /// Drops the DHT segments between SOI and SOS, as many UVC webcams send MJPEG.
