@@ -200,6 +200,47 @@ pub fn write_wav(
     writer.finalize()
 }
 
+/// A Debian command-line encoder that turns a WAV file into another format.
+struct Encoder {
+    program: &'static str,
+    /// The option that makes the program print its version (to see that it is installed).
+    version_flag: &'static str,
+    /// The arguments, with `IN` for the source WAV and `OUT` for the file to write.
+    args: &'static [&'static str],
+}
+
+/// The encoder for a file extension (lower case); `None` for WAV and unknown formats.
+fn encoder(ext: &str) -> Option<Encoder> {
+    let (program, version_flag, args): (_, _, &[&str]) = match ext {
+        "mp3" => ("lame", "--version", &["--quiet", "-b", "128", "IN", "OUT"]),
+        "flac" => ("flac", "--version", &["--silent", "-f", "-o", "OUT", "IN"]),
+        "ogg" => ("oggenc", "--version", &["-Q", "-q", "4", "-o", "OUT", "IN"]),
+        "m4a" | "aac" => (
+            "ffmpeg",
+            "-version",
+            &[
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-y",
+                "-i",
+                "IN",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "128k",
+                "OUT",
+            ],
+        ),
+        _ => return None,
+    };
+    Some(Encoder {
+        program,
+        version_flag,
+        args,
+    })
+}
+
 /// Writes mono `samples` as the format `path`'s extension names: WAV directly; MP3, FLAC,
 /// Ogg Vorbis and AAC (M4A or raw ADTS `.aac`) through the Debian encoders `lame`, `flac`,
 /// `oggenc` and `ffmpeg` (installed by `scripts/setup`). Stereo files get the same signal on
@@ -218,28 +259,20 @@ pub fn write_audio_file(
     if ext == "wav" {
         return write_wav(path, samples, sample_rate, channels).map_err(|e| e.to_string());
     }
-    let (program, options): (&str, &[&str]) = match ext.as_str() {
-        "mp3" => ("lame", &["--quiet", "-b", "128"]),
-        "flac" => ("flac", &["--silent", "-f", "-o"]),
-        "ogg" => ("oggenc", &["-Q", "-q", "4", "-o"]),
-        "m4a" | "aac" => ("ffmpeg", &["-nostdin", "-loglevel", "error", "-y", "-i"]),
-        other => return Err(format!("no encoder for .{other} files")),
+    let Some(Encoder { program, args, .. }) = encoder(&ext) else {
+        return Err(format!("no encoder for .{ext} files"));
     };
     let mut wav = path.as_os_str().to_owned();
     wav.push(".source.wav");
     let wav = std::path::PathBuf::from(wav);
     write_wav(&wav, samples, sample_rate, channels).map_err(|e| e.to_string())?;
     let mut command = Command::new(program);
-    command.args(options);
-    if ext == "mp3" {
-        command.arg(&wav).arg(path);
-    } else if program == "ffmpeg" {
-        command
-            .arg(&wav)
-            .args(["-c:a", "aac", "-b:a", "128k"])
-            .arg(path);
-    } else {
-        command.arg(path).arg(&wav);
+    for arg in args {
+        match *arg {
+            "IN" => command.arg(&wav),
+            "OUT" => command.arg(path),
+            other => command.arg(other),
+        };
     }
     let status = command.status();
     let _ = std::fs::remove_file(&wav);
@@ -254,16 +287,14 @@ pub fn write_audio_file(
 
 /// Whether the encoder for an extension ("mp3", "flac", "ogg", "m4a", "aac") is installed.
 pub fn encoder_available(ext: &str) -> bool {
-    let (program, version) = match ext {
-        "wav" => return true,
-        "mp3" => ("lame", "--version"),
-        "flac" => ("flac", "--version"),
-        "ogg" => ("oggenc", "--version"),
-        "m4a" | "aac" => ("ffmpeg", "-version"),
-        _ => return false,
+    if ext == "wav" {
+        return true;
+    }
+    let Some(encoder) = encoder(ext) else {
+        return false;
     };
-    Command::new(program)
-        .arg(version)
+    Command::new(encoder.program)
+        .arg(encoder.version_flag)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
