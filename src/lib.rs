@@ -5,14 +5,9 @@
 //! from the [`library`]; the [`hardware`] layer shows it on the display and plays it.
 //! Every device sits behind a trait with a real driver and a simulator.
 
-pub mod backoff;
-pub mod config;
 pub mod daemon;
-pub mod emotion;
 pub mod hardware;
 pub mod image_file;
 pub mod library;
 pub mod panic_message;
 pub mod vision;
-
-pub use emotion::{Emotion, EmotionProbs};

@@ -11,7 +11,10 @@ mod signal;
 use std::path::Path;
 use std::time::Duration;
 
-use moodbox::hardware::audio::{AudioConfig, AudioDriver, AudioError, Player, PlayerEvent};
+use moodbox::hardware::audio::{AudioError, Player};
+use moodbox_core::config::AudioConfig;
+use moodbox_core::config::AudioDriver;
+use moodbox_core::player::PlayerEvent;
 use signal::{events_until, frequency, label, rms, trim_silence, write_tone};
 use tokio::sync::mpsc::unbounded_channel;
 

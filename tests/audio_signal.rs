@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use moodbox::hardware::audio::PlayerEvent;
+use moodbox_core::player::PlayerEvent;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Writes a 16-bit WAV sine tone.

@@ -7,8 +7,12 @@ mod signal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use moodbox::hardware::audio::{AudioConfig, AudioDriver, EndReason, Player, PlayerEvent};
+use moodbox::hardware::audio::Player;
 use moodbox::library::synth;
+use moodbox_core::config::AudioConfig;
+use moodbox_core::config::AudioDriver;
+use moodbox_core::player::EndReason;
+use moodbox_core::player::PlayerEvent;
 use signal::{
     events_until, events_within, frequency, label, read_channel, rms, trim_silence, write_tone,
 };

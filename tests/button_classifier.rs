@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use moodbox::hardware::button::{ButtonEvent, PressClassifier, PressTiming};
+use moodbox_core::config::PressTiming;
+use moodbox_core::press::ButtonEvent;
+use moodbox_core::press::PressClassifier;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

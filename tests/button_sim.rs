@@ -2,9 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use moodbox::hardware::button::{
-    open_button, ButtonConfig, ButtonDriver, ButtonError, ButtonEvent, GpioButton, SimButton,
-};
+use moodbox::hardware::button::{open_button, ButtonError, GpioButton, SimButton};
+use moodbox_core::config::ButtonConfig;
+use moodbox_core::config::ButtonDriver;
+use moodbox_core::press::ButtonEvent;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 /// Fast timing so the test runs in well under a second per press.

@@ -3,9 +3,10 @@
 use std::path::Path;
 
 use image::{Rgb, RgbImage};
-use moodbox::hardware::camera::{
-    open_camera, CameraConfig, CameraDriver, CameraError, DeviceRef, BARS,
-};
+use moodbox::hardware::camera::{open_camera, CameraError, BARS};
+use moodbox_core::config::CameraConfig;
+use moodbox_core::config::CameraDriver;
+use moodbox_core::config::DeviceRef;
 
 fn config(driver: CameraDriver, path: Option<&Path>) -> CameraConfig {
     CameraConfig {

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use moodbox::config::{Config, ConfigError};
+use moodbox_core::config::{Config, ConfigError};
 
 fn check_config(path: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_moodbox"))

@@ -11,8 +11,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use embedded_graphics::prelude::Size;
-use moodbox::hardware::display::{draw_screen, ErrorScreen, Framebuffer, Screen};
-use moodbox::Emotion;
+use moodbox_core::screen::ErrorScreen;
+use moodbox_core::screen::Screen;
+use moodbox_core::ui::draw_screen;
+use moodbox_core::ui::Framebuffer;
+use moodbox_core::Emotion;
 use serde_json::Value;
 
 const HAPPY_HZ: f32 = 880.0;

@@ -9,7 +9,11 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use embedded_graphics::geometry::Size;
-use moodbox::hardware::display::{draw_screen, gallery, write_png_atomically, Framebuffer, Screen};
+use moodbox::hardware::display::write_png_atomically;
+use moodbox_core::screen::gallery;
+use moodbox_core::screen::Screen;
+use moodbox_core::ui::draw_screen;
+use moodbox_core::ui::Framebuffer;
 
 const SIZES: [Size; 2] = [Size::new(240, 240), Size::new(320, 240)];
 

@@ -6,9 +6,11 @@ use std::path::PathBuf;
 
 use embedded_graphics::geometry::Size;
 use moodbox::hardware::display::linux_panel::{open_chip, open_spi};
-use moodbox::hardware::display::{
-    open_display, Display, DisplayConfig, DisplayDriver, DisplayError, OptionalLine, Screen,
-};
+use moodbox::hardware::display::{open_display, Display, DisplayError};
+use moodbox_core::config::DisplayConfig;
+use moodbox_core::config::DisplayDriver;
+use moodbox_core::config::OptionalLine;
+use moodbox_core::screen::Screen;
 use serde::Deserialize;
 
 fn open_err(config: &DisplayConfig) -> DisplayError {

@@ -8,11 +8,14 @@ use std::sync::Arc;
 
 use embedded_graphics::prelude::*;
 use moodbox::hardware::display::Display;
-use moodbox::hardware::display::{
-    draw_screen, gallery, open_display, DisplayConfig, DisplayDriver, DisplayError, Framebuffer,
-    PngDisplay, Screen,
-};
-use moodbox::Emotion;
+use moodbox::hardware::display::{open_display, DisplayError, PngDisplay};
+use moodbox_core::config::DisplayConfig;
+use moodbox_core::config::DisplayDriver;
+use moodbox_core::screen::gallery;
+use moodbox_core::screen::Screen;
+use moodbox_core::ui::draw_screen;
+use moodbox_core::ui::Framebuffer;
+use moodbox_core::Emotion;
 
 fn png_config(path: &Path, width: u32, height: u32) -> DisplayConfig {
     DisplayConfig {

@@ -13,10 +13,13 @@ use embedded_hal::digital::{self, OutputPin};
 use embedded_hal::spi::{self, Operation, SpiDevice};
 use mipidsi::interface::SpiInterface;
 use mipidsi::models::{ILI9341Rgb565, Model, ST7789};
-use moodbox::hardware::display::{
-    draw_screen, Display, DisplayConfig, DisplayDriver, DisplayError, Framebuffer, OptionalLine,
-    PanelSettings, Screen, SpiPanel,
-};
+use moodbox::hardware::display::{Display, DisplayError, PanelSettings, SpiPanel};
+use moodbox_core::config::DisplayConfig;
+use moodbox_core::config::DisplayDriver;
+use moodbox_core::config::OptionalLine;
+use moodbox_core::screen::Screen;
+use moodbox_core::ui::draw_screen;
+use moodbox_core::ui::Framebuffer;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Event {

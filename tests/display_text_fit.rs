@@ -8,8 +8,12 @@ use std::time::Duration;
 use embedded_graphics::pixelcolor::Rgb565;
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
-use moodbox::hardware::display::{draw_screen, gallery, DrawnText, ErrorScreen, Screen};
-use moodbox::Emotion;
+use moodbox_core::screen::gallery;
+use moodbox_core::screen::ErrorScreen;
+use moodbox_core::screen::Screen;
+use moodbox_core::ui::draw_screen;
+use moodbox_core::ui::DrawnText;
+use moodbox_core::Emotion;
 
 /// A draw target that counts the pixels drawn outside it.
 struct BoundsRecorder {

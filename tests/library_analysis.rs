@@ -7,7 +7,7 @@ mod support {
 
 use moodbox::library::analysis::Analysis;
 use moodbox::library::synth::{self, SongRecipe};
-use moodbox::library::Mood;
+use moodbox_core::mood::Mood;
 use support::library_audio::{write_audio, SAMPLE_RATE};
 
 #[test]

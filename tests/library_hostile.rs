@@ -10,7 +10,8 @@ use std::path::Path;
 
 use moodbox::library::decode::guarded;
 use moodbox::library::synth::{self, SongRecipe};
-use moodbox::library::{LibraryIndex, SongFilter};
+use moodbox::library::LibraryIndex;
+use moodbox_core::song::SongFilter;
 use support::library_audio::{write_audio, SAMPLE_RATE};
 
 /// A small deterministic byte source.

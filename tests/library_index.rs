@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use moodbox::library::synth::{self, SongRecipe};
-use moodbox::library::{LibraryIndex, Mood, SongFilter};
+use moodbox::library::LibraryIndex;
+use moodbox_core::mood::Mood;
+use moodbox_core::song::SongFilter;
 use support::library_audio::{song_file, tone, SAMPLE_RATE};
 
 /// `n` short songs in mood folders (no analysis needed).

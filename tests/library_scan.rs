@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use moodbox::library::synth::{self, SongRecipe};
-use moodbox::library::{LibraryIndex, Mood, MoodSource, ScanReport, Song, SongFilter};
+use moodbox::library::{LibraryIndex, ScanReport};
+use moodbox_core::mood::Mood;
+use moodbox_core::song::MoodSource;
+use moodbox_core::song::Song;
+use moodbox_core::song::SongFilter;
 use support::library_audio::{song_file, tone, write_tags, Tags, SAMPLE_RATE};
 
 struct Library {

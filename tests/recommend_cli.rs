@@ -12,8 +12,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
-use moodbox::library::{LibraryConfig, LibraryIndex, Mood, Recommender};
-use moodbox::Emotion;
+use moodbox::library::{recommend_from_index, LibraryIndex};
+use moodbox_core::config::{Config, Scope};
+use moodbox_core::mood::Mood;
+use moodbox_core::recommend::Recommender;
+use moodbox_core::Emotion;
 use support::library_audio::{song_file, tone};
 
 struct Setup {
@@ -42,7 +45,7 @@ fn setup() -> Setup {
         &config,
         format!(
             "# a whole moodbox config: other sections belong to other parts\n\
-             [vision]\nwhatever = 1\n\n\
+             [vision]\nscore_threshold = 0.6\n\n\
              [library]\nmusic_dir = {music:?}\nindex = {db:?}\nlanguages = [\"ta\", \"en\"]\n\
              policy = \"uplift\"\nno_repeat_window = 2\n"
         ),
@@ -190,7 +193,7 @@ fn scan_list_and_recommend_speak_json() {
 #[test]
 fn plays_and_skips_in_the_index_steer_the_next_queue() {
     let s = setup();
-    let config = LibraryConfig::from_file(&s.config).unwrap();
+    let config = Config::load_for(&s.config, Scope::Library).unwrap().library;
     let mut index = LibraryIndex::open(&s.db).unwrap();
     index.scan(&s.music, &mut |_| {}).unwrap();
     let recommender = Recommender::from_config(&config);
@@ -209,9 +212,8 @@ fn plays_and_skips_in_the_index_steer_the_next_queue() {
         .record_play(&tamil(1), Some(Emotion::Happy), Some(Mood::Happy))
         .unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(3);
-    let rec = recommender
-        .recommend(&index, Emotion::Happy, Some(3), &mut rng)
-        .unwrap();
+    let rec =
+        recommend_from_index(&recommender, &index, Emotion::Happy, Some(3), &mut rng).unwrap();
     let paths: Vec<&Path> = rec.songs.iter().map(|s| s.path.as_path()).collect();
     assert_eq!(paths[0], tamil(2));
     assert!(!paths.contains(&tamil(0).as_path()) && !paths.contains(&tamil(1).as_path()));
@@ -248,9 +250,8 @@ fn plays_and_skips_in_the_index_steer_the_next_queue() {
     let mut first_picks = [0usize; 3];
     for seed in 0..600 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let rec = recommender
-            .recommend(&index, Emotion::Happy, Some(1), &mut rng)
-            .unwrap();
+        let rec =
+            recommend_from_index(&recommender, &index, Emotion::Happy, Some(1), &mut rng).unwrap();
         let i = (0..3)
             .find(|&i| rec.songs[0].path == tamil(i))
             .expect("a Tamil song comes first");
@@ -280,7 +281,7 @@ fn a_bad_library_section_names_the_file_and_the_key() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("moodbox.toml") && err.contains("no_repeat") && err.contains("line 2"),
+        err.contains("moodbox.toml:2") && err.contains("no_repeat"),
         "{err}"
     );
 }

@@ -7,10 +7,15 @@ use std::path::{Path, PathBuf};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use moodbox::library::{
-    History, LibraryConfig, Mood, MoodPolicy, MoodSource, PolicyName, Recommender, Song,
-};
-use moodbox::Emotion;
+use moodbox_core::config::{Config, LibraryConfig, Scope};
+use moodbox_core::mood::Mood;
+use moodbox_core::policy::MoodPolicy;
+use moodbox_core::policy::PolicyName;
+use moodbox_core::recommend::History;
+use moodbox_core::recommend::Recommender;
+use moodbox_core::song::MoodSource;
+use moodbox_core::song::Song;
+use moodbox_core::Emotion;
 
 fn song(name: &str, mood: Mood, language: Option<&str>) -> Song {
     let (valence, arousal) = mood.centre();
@@ -212,11 +217,13 @@ fn the_uplift_policy_plays_calm_then_happy_for_sadness() {
 
 #[test]
 fn a_policy_table_from_config_overrides_single_rows() {
-    let config = LibraryConfig::from_toml_str(
+    let config = Config::parse_for(
         "[library]\npolicy = \"uplift\"\nlanguages = [\"tamil\"]\n\n[library.policy_overrides]\nangry = [\"energetic\"]\n",
         Path::new("test.toml"),
+        Scope::Library,
     )
-    .unwrap();
+    .unwrap()
+    .library;
     let r = Recommender::from_config(&config);
     assert_eq!(
         r.policy,

@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use moodbox::vision::eval::{evaluate, list_dataset, EvalMode};
-use moodbox::vision::{VisionConfig, VisionPipeline};
+use moodbox::vision::VisionPipeline;
+use moodbox_core::config::VisionConfig;
 
 const MIN_CROP_ACCURACY: f64 = 0.645;
 const MIN_PIPELINE_ACCURACY: f64 = 0.63;

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use moodbox::image_file::load_rgb;
-use moodbox::vision::{BoundingBox, VisionConfig, VisionPipeline};
+use moodbox::vision::{BoundingBox, VisionPipeline};
+use moodbox_core::config::VisionConfig;
 
 const BOX_TOLERANCE_PX: f32 = 2.0;
 /// The reference ran TF Lite on x86. On ARM the int8 emotion model's kernels (ruy's NEON path)

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use moodbox::daemon::socket::request;
 use moodbox::library::synth::{self, SongRecipe};
-use moodbox::vision::config::default_models_dir;
+use moodbox_core::config::vision::default_models_dir;
 
 const PRESSES: usize = 20;
 const IDLE_SECONDS: u64 = 30;

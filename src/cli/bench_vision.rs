@@ -8,10 +8,11 @@ use anyhow::Context;
 use image::imageops::FilterType;
 
 use moodbox::image_file::load_rgb;
-use moodbox::vision::config::default_models_dir;
 use moodbox::vision::crop::FER_SIDE;
 use moodbox::vision::resample::Plane;
-use moodbox::vision::{VisionConfig, VisionPipeline};
+use moodbox::vision::VisionPipeline;
+use moodbox_core::config::vision::default_models_dir;
+use moodbox_core::config::VisionConfig;
 
 const ITERATIONS: usize = 50;
 /// Frames with a face to time the whole path on: the repository's fixture, or the copy the

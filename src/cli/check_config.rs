@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use moodbox::config::{Config, DEFAULT_PATH};
+use moodbox_core::config::{Config, DEFAULT_PATH};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Exit status: 0 when the file is valid, 78 (EX_CONFIG) when it is not.")]

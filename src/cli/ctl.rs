@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use moodbox::config::{Config, DEFAULT_PATH};
 use moodbox::daemon::socket::request;
+use moodbox_core::config::{Config, DEFAULT_PATH};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -50,6 +50,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn socket_from_config(path: &std::path::Path) -> PathBuf {
     match Config::load(path) {
         Ok(config) => config.daemon.control_socket,
-        Err(_) => PathBuf::from(moodbox::daemon::config::DEFAULT_SOCKET),
+        Err(_) => PathBuf::from(moodbox_core::config::daemon::DEFAULT_SOCKET),
     }
 }

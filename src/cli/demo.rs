@@ -10,15 +10,19 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use moodbox::config::Config;
 use moodbox::daemon::{self, DaemonEvent, RunOptions};
-use moodbox::hardware::audio::{AudioDriver, PlayerEvent};
-use moodbox::hardware::button::{ButtonDriver, SimButton};
-use moodbox::hardware::camera::CameraDriver;
-use moodbox::hardware::display::{DisplayDriver, Screen};
+use moodbox::hardware::button::SimButton;
 use moodbox::library::synth::{self, Mode, SongRecipe};
-use moodbox::library::{MoodSource, Song};
-use moodbox::vision::config::default_models_dir;
+use moodbox_core::config::vision::default_models_dir;
+use moodbox_core::config::AudioDriver;
+use moodbox_core::config::ButtonDriver;
+use moodbox_core::config::CameraDriver;
+use moodbox_core::config::Config;
+use moodbox_core::config::DisplayDriver;
+use moodbox_core::player::PlayerEvent;
+use moodbox_core::screen::Screen;
+use moodbox_core::song::MoodSource;
+use moodbox_core::song::Song;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -288,7 +292,7 @@ impl PressLog {
             match event {
                 DaemonEvent::ScanFinished(report) => {
                     log.saw = Some(describe_outcome(&report.outcome));
-                    if !matches!(report.outcome, moodbox::daemon::state::ScanOutcome::Mood(_)) {
+                    if !matches!(report.outcome, moodbox_core::machine::ScanOutcome::Mood(_)) {
                         until = Some(tokio::time::Instant::now() + Duration::from_secs(2));
                     }
                 }
@@ -391,8 +395,8 @@ async fn wait_for_library(socket: &Path) -> anyhow::Result<()> {
     bail!("the music library was not indexed within 60 s")
 }
 
-fn describe_outcome(outcome: &moodbox::daemon::state::ScanOutcome) -> String {
-    use moodbox::daemon::state::ScanOutcome;
+fn describe_outcome(outcome: &moodbox_core::machine::ScanOutcome) -> String {
+    use moodbox_core::machine::ScanOutcome;
     match outcome {
         ScanOutcome::Mood(m) => format!(
             "{} ({:.0}% sure; {} face{}, seen in {} frame{})",

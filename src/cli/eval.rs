@@ -9,7 +9,7 @@ use serde_json::json;
 
 use moodbox::vision::eval::{evaluate, list_dataset, EvalMode, EvalReport};
 use moodbox::vision::VisionPipeline;
-use moodbox::Emotion;
+use moodbox_core::Emotion;
 
 use super::vision_args::ModelArgs;
 

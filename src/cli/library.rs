@@ -7,12 +7,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use moodbox::library::{
-    normalise_language, LibraryConfig, LibraryIndex, Mood, ScanPhase, ScanReport, Song, SongFilter,
-};
-
-/// Where the installed config lives; read when it exists and `--config` is not given.
-pub const DEFAULT_CONFIG: &str = "/etc/moodbox/config.toml";
+use moodbox::library::{LibraryIndex, ScanPhase, ScanReport};
+use moodbox_core::config::{Config, LibraryConfig, Scope, DEFAULT_PATH};
+use moodbox_core::language::normalise_language;
+use moodbox_core::mood::Mood;
+use moodbox_core::song::Song;
+use moodbox_core::song::SongFilter;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,11 +42,12 @@ pub struct Location {
 impl Location {
     /// The config with `--db` applied.
     pub fn load(&self) -> anyhow::Result<LibraryConfig> {
-        let mut config = match &self.config {
-            Some(file) => LibraryConfig::from_file(file)?,
-            None if Path::new(DEFAULT_CONFIG).exists() => {
-                LibraryConfig::from_file(Path::new(DEFAULT_CONFIG))?
-            }
+        let file = match &self.config {
+            Some(file) => Some(file.as_path()),
+            None => Some(Path::new(DEFAULT_PATH)).filter(|p| p.exists()),
+        };
+        let mut config = match file {
+            Some(file) => Config::load_for(file, Scope::Library)?.library,
             None => LibraryConfig::default(),
         };
         if let Some(db) = &self.db {

@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use moodbox::library::{normalise_language, recommend, Recommendation};
-use moodbox::Emotion;
+use moodbox::library::recommend;
+use moodbox_core::language::normalise_language;
+use moodbox_core::recommend::Recommendation;
+use moodbox_core::Emotion;
 
 use super::library::Location;
 

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use moodbox::config::{Config, DEFAULT_PATH};
 use moodbox::daemon::{self, RunOptions};
+use moodbox_core::config::{Config, DEFAULT_PATH};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use moodbox::vision::config::default_models_dir;
-use moodbox::vision::VisionConfig;
+use moodbox_core::config::vision::default_models_dir;
+use moodbox_core::config::VisionConfig;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ModelArgs {

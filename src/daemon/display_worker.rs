@@ -10,7 +10,9 @@ use tokio::sync::mpsc::UnboundedSender;
 use tracing::{info, warn};
 
 use super::reopen::{DeviceStatus, Reopen};
-use crate::hardware::display::{open_display, Display, DisplayConfig, Screen};
+use crate::hardware::display::{open_display, Display};
+use moodbox_core::config::DisplayConfig;
+use moodbox_core::screen::Screen;
 
 enum Msg {
     Show(Screen),

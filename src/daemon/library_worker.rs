@@ -14,8 +14,11 @@ use rand_chacha::ChaCha8Rng;
 use tokio::sync::oneshot;
 use tracing::{info, warn};
 
-use crate::emotion::Emotion;
-use crate::library::{recommend, LibraryConfig, LibraryIndex, Mood, Recommendation};
+use crate::library::{recommend, LibraryIndex};
+use moodbox_core::config::LibraryConfig;
+use moodbox_core::emotion::Emotion;
+use moodbox_core::mood::Mood;
+use moodbox_core::recommend::Recommendation;
 
 /// Why no queue could be built, with the language the user asked for.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,14 +14,12 @@
 //! `journalctl -u moodbox` shows what the daemon found at start (camera, display, sound card,
 //! songs) and every scan; `moodbox ctl status` shows the same as JSON.
 
-pub mod config;
 pub mod display_worker;
 pub mod library_worker;
 pub mod notify;
 pub mod reopen;
 pub mod scanner;
 pub mod socket;
-pub mod state;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -33,18 +31,19 @@ use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::sync::{broadcast, oneshot};
 use tracing::{info, warn};
 
-use crate::backoff::Backoff;
-use crate::config::Config;
 use crate::hardware::audio::{Player, PlayerEvent};
-use crate::hardware::button::{open_button, Button, ButtonEvent};
-use crate::hardware::display::Screen;
-use crate::library::Recommendation;
+use crate::hardware::button::{open_button, Button};
 use crate::vision::ModelError;
 use display_worker::DisplayWorker;
 use library_worker::{LibraryWorker, QueueError};
+use moodbox_core::backoff::Backoff;
+use moodbox_core::config::Config;
+use moodbox_core::machine::{Action, Input, Machine, ScanOutcome};
+use moodbox_core::press::ButtonEvent;
+use moodbox_core::recommend::Recommendation;
+use moodbox_core::screen::Screen;
 use scanner::{ScanReport, Scanner};
 use socket::{Command, Request, SocketError};
-use state::{Action, Input, Machine, ScanOutcome};
 
 /// Something that happened, for in-process observers (the demo, tests, benchmarks).
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tracing::{debug, warn};
 
-use crate::backoff::Backoff;
+use moodbox_core::backoff::Backoff;
 
 /// `Ok(description)` while the device is open, `Err(why not)` otherwise.
 #[derive(Debug, Clone)]

@@ -15,9 +15,10 @@ use tokio::sync::oneshot;
 use tracing::{debug, info, warn};
 
 use super::reopen::{DeviceStatus, Reopen};
-use super::state::ScanOutcome;
-use crate::hardware::camera::{open_camera, Camera, CameraConfig, CameraError, Frame};
-use crate::vision::{aggregate, FrameReading, ModelError, VisionConfig, VisionPipeline};
+use crate::hardware::camera::{open_camera, Camera, CameraError, Frame};
+use crate::vision::{aggregate, FrameReading, ModelError, VisionPipeline};
+use moodbox_core::config::{CameraConfig, VisionConfig};
+use moodbox_core::machine::ScanOutcome;
 
 /// The result of one scan, with what the status command reports about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -227,8 +228,8 @@ impl Worker {
         match (&self.config.path, self.config.driver) {
             (
                 Some(path),
-                crate::hardware::camera::CameraDriver::Image
-                | crate::hardware::camera::CameraDriver::Folder,
+                moodbox_core::config::CameraDriver::Image
+                | moodbox_core::config::CameraDriver::Folder,
             ) => path.display().to_string(),
             _ => self.config.device.to_string(),
         }

@@ -8,8 +8,8 @@
 
 use std::path::{Component, Path};
 
-use crate::library::language::language_of_folder;
-use crate::library::mood::Mood;
+use moodbox_core::language::language_of_folder;
+use moodbox_core::mood::Mood;
 
 /// What the folders above a song say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -19,10 +19,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::emotion::Emotion;
 use crate::library::error::LibraryError;
-use crate::library::mood::Mood;
-use crate::library::song::{Song, SongFilter};
+use moodbox_core::emotion::Emotion;
+use moodbox_core::mood::Mood;
+pub use moodbox_core::recommend::History;
+use moodbox_core::song::{Song, SongFilter};
 
 /// Plays and skips kept in the history; older rows are pruned as new ones arrive.
 pub const HISTORY_ROWS: i64 = 10_000;
@@ -80,29 +81,6 @@ CREATE INDEX skips_by_mood ON skips (mood, path);
 pub struct SkippedFile {
     pub path: PathBuf,
     pub reason: String,
-}
-
-/// What the recommender needs from the history.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct History {
-    /// The most recent plays, newest first (at most the window asked for).
-    pub recent_plays: Vec<PathBuf>,
-    /// How often each song was skipped while offered for each mood.
-    pub skips: HashMap<(PathBuf, Mood), u32>,
-}
-
-impl History {
-    /// How many plays ago the song last played (0 = the latest), if within the window.
-    pub fn plays_ago(&self, path: &Path) -> Option<usize> {
-        self.recent_plays.iter().position(|p| p == path)
-    }
-
-    pub fn skip_count(&self, path: &Path, mood: Mood) -> u32 {
-        self.skips
-            .get(&(path.to_path_buf(), mood))
-            .copied()
-            .unwrap_or(0)
-    }
 }
 
 /// Size and modification time recorded for a path, to tell changed files from unchanged.

@@ -26,9 +26,9 @@ use crate::library::decode::check_playable;
 use crate::library::error::LibraryError;
 use crate::library::folders::folder_hints;
 use crate::library::index::{path_bytes, FileStamp, LibraryIndex, SkippedFile};
-use crate::library::mood::Mood;
-use crate::library::song::MoodSource;
 use crate::library::tags::read_tags;
+use moodbox_core::mood::Mood;
+use moodbox_core::song::MoodSource;
 
 /// Bumped whenever tag reading or analysis changes, so the next scan re-reads every file.
 const SCANNER_VERSION: i64 = 1;

@@ -11,8 +11,8 @@ use lofty::probe::Probe;
 use lofty::tag::{ItemKey, Tag};
 
 use crate::library::decode::guarded;
-use crate::library::language::normalise_language;
-use crate::library::mood::Mood;
+use moodbox_core::language::normalise_language;
+use moodbox_core::mood::Mood;
 
 /// What a file's tags and headers say.
 #[derive(Debug, Clone, Default, PartialEq)]

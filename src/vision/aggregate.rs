@@ -5,22 +5,7 @@
 //! doubtful one far away, without one big face drowning out everyone else.
 
 use super::pipeline::FrameReading;
-use crate::emotion::{Emotion, EmotionProbs};
-
-/// The mood read from a scan.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScanMood {
-    /// Weighted mean of the faces' probabilities.
-    pub probs: EmotionProbs,
-    pub emotion: Emotion,
-    pub confidence: f32,
-    /// People in front of the box: the most faces found in any one frame.
-    pub faces: usize,
-    /// Face readings combined (every face in every frame).
-    pub readings: usize,
-    /// Frames that had at least one face.
-    pub frames_with_faces: usize,
-}
+use moodbox_core::emotion::{EmotionProbs, ScanMood};
 
 /// Combines the readings of a scan; `None` when no frame had a face.
 pub fn aggregate(readings: &[FrameReading]) -> Option<ScanMood> {
@@ -62,6 +47,7 @@ mod tests {
     use super::*;
     use crate::vision::detector::{BoundingBox, Face, Point};
     use crate::vision::pipeline::FaceEmotion;
+    use moodbox_core::emotion::Emotion;
 
     fn face(width: f32, score: f32, probs: [f32; 7]) -> FaceEmotion {
         FaceEmotion {

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::model::{ModelError, ModelSpec, TfliteModel};
 use super::resample::{resize_bilinear, Plane};
-use crate::emotion::EmotionProbs;
+use moodbox_core::emotion::EmotionProbs;
 
 /// Side of the model's square input.
 pub const INPUT_SIZE: usize = 64;

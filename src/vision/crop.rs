@@ -7,6 +7,8 @@
 //! native resolution and shrunk with a Lanczos filter to 48x48, the resolution the model
 //! learnt from.
 
+pub use moodbox_core::config::vision::CropGeometry;
+
 use super::detector::Face;
 use super::resample::{resize_lanczos, Plane};
 
@@ -14,28 +16,6 @@ use super::resample::{resize_lanczos, Plane};
 pub const FER_SIDE: usize = 48;
 /// The crop is sampled at no more than this many pixels a side before shrinking to 48.
 const MAX_SAMPLE_SIDE: usize = 4 * FER_SIDE;
-
-/// How a crop is framed around a detected face.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CropGeometry {
-    /// Crop side as a multiple of the detector box width.
-    pub scale: f32,
-    /// Offset of the crop centre from the box centre, in box heights along the face's own
-    /// downward axis (negative: towards the forehead).
-    pub shift_y: f32,
-    /// Rotate the crop so the eyes are level.
-    pub level: bool,
-}
-
-impl Default for CropGeometry {
-    fn default() -> Self {
-        CropGeometry {
-            scale: 1.13,
-            shift_y: -0.09,
-            level: true,
-        }
-    }
-}
 
 /// Cuts the face out of a luma plane: a `FER_SIDE` x `FER_SIDE` upright crop.
 pub fn face_crop(luma: &Plane, face: &Face, geometry: &CropGeometry) -> Plane {

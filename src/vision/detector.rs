@@ -9,6 +9,8 @@ use std::path::Path;
 
 use image::RgbImage;
 
+pub use moodbox_core::config::vision::DetectorOptions;
+
 use super::model::{ModelError, ModelSpec, TfliteModel};
 use super::resample::{resize, Plane};
 
@@ -97,24 +99,6 @@ impl Face {
             self.keypoint(Keypoint::LeftEye),
         );
         (l.y - r.y).atan2(l.x - r.x)
-    }
-}
-
-/// Detector settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DetectorOptions {
-    /// Minimum face score (MediaPipe uses 0.5).
-    pub score_threshold: f32,
-    /// Boxes overlapping more than this are merged (MediaPipe uses 0.3).
-    pub nms_iou: f32,
-}
-
-impl Default for DetectorOptions {
-    fn default() -> Self {
-        DetectorOptions {
-            score_threshold: 0.5,
-            nms_iou: 0.3,
-        }
     }
 }
 

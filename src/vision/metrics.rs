@@ -1,7 +1,7 @@
 //! Classification metrics for `moodbox eval`: confusion matrix, accuracy, per-class
 //! precision/recall/F1 and macro-F1, over the seven FER2013 labels.
 
-use crate::emotion::Emotion;
+use moodbox_core::emotion::Emotion;
 
 /// `confusion[truth][predicted]` counts. A face the detector missed counts only in `missed`
 /// (and as wrong in accuracy and recall).

@@ -6,7 +6,6 @@
 
 pub mod aggregate;
 pub mod classifier;
-pub mod config;
 pub mod crop;
 pub mod detector;
 pub mod eval;
@@ -15,9 +14,8 @@ pub mod model;
 pub mod pipeline;
 pub mod resample;
 
-pub use aggregate::{aggregate, ScanMood};
+pub use aggregate::aggregate;
 pub use classifier::EmotionClassifier;
-pub use config::VisionConfig;
 pub use crop::CropGeometry;
 pub use detector::{BoundingBox, Face, FaceDetector, Point};
 pub use model::ModelError;

@@ -3,12 +3,12 @@
 use image::RgbImage;
 
 use super::classifier::EmotionClassifier;
-use super::config::VisionConfig;
 use super::crop::{face_crop, CropGeometry};
 use super::detector::{Face, FaceDetector};
 use super::model::ModelError;
 use super::resample::Plane;
-use crate::emotion::EmotionProbs;
+use moodbox_core::config::VisionConfig;
+use moodbox_core::emotion::EmotionProbs;
 
 /// One face and its emotion probabilities.
 #[derive(Debug, Clone, PartialEq)]

@@ -49,7 +49,6 @@
 //! small; run `moodbox bench` and watch for underrun messages in the journal.
 
 mod alsa;
-mod config;
 mod control;
 mod error;
 mod output;
@@ -58,7 +57,6 @@ mod pull;
 mod track;
 
 pub use alsa::{is_device_gone, parse_card_ref, parse_cards, CardInfo, CardRef, ErrorStorm};
-pub use config::{AudioConfig, AudioDriver};
 pub use error::AudioError;
 pub use player::{EndReason, Player, PlayerEvent};
 pub use track::{open_track, TrackSignal, TrackSource};

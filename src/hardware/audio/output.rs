@@ -8,9 +8,9 @@ use std::sync::Arc;
 use rodio::mixer::Mixer;
 
 use super::alsa::AlsaOutput;
-use super::config::{AudioConfig, AudioDriver};
 use super::error::AudioError;
 use super::pull::{NullSink, PullOutput, WavSink};
+use moodbox_core::config::{AudioConfig, AudioDriver};
 
 /// Called (from any thread) when the device fails for good: unplugged, or a storm of
 /// errors. The player then closes the output and reopens it with backoff.

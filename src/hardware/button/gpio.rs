@@ -7,11 +7,11 @@ use rppal::gpio::{Event, Gpio, InputPin, Trigger};
 use tokio::sync::mpsc::UnboundedSender;
 use tracing::{info, warn};
 
-use super::classifier::{ButtonEvent, PressClassifier};
-use super::config::{ButtonConfig, PressTiming};
 use super::error::ButtonError;
 use super::worker::{monotonic_now, EdgeWorker, WorkerMsg};
 use super::Button;
+use moodbox_core::config::{ButtonConfig, PressTiming};
+use moodbox_core::press::{ButtonEvent, PressClassifier};
 
 /// A push button between a GPIO pin and ground (by default).
 pub struct GpioButton {

@@ -41,20 +41,19 @@
 //! ### A long press scans instead of skipping
 //! The press was shorter than `long_press_ms`; lower it, or hold longer.
 
-pub mod classifier;
-mod config;
 mod error;
 mod gpio;
 mod sim;
 mod worker;
 
-pub use classifier::{ButtonEvent, PressClassifier};
-pub use config::{ButtonConfig, ButtonDriver, PressTiming};
 pub use error::ButtonError;
 pub use gpio::GpioButton;
 pub use sim::{NoButton, SimButton};
 
 use tokio::sync::mpsc::UnboundedSender;
+
+use moodbox_core::config::{ButtonConfig, ButtonDriver};
+use moodbox_core::press::ButtonEvent;
 
 /// A source of button events; events go to the channel given when it was built, and
 /// dropping it stops them.

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::classifier::{ButtonEvent, PressClassifier};
-use super::config::{ButtonConfig, PressTiming};
 use super::worker::{monotonic_now, EdgeWorker, WorkerMsg};
 use super::Button;
+use moodbox_core::config::{ButtonConfig, PressTiming};
+use moodbox_core::press::{ButtonEvent, PressClassifier};
 
 /// A simulated push button.
 pub struct SimButton {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 use tracing::{debug, warn};
 
-use super::classifier::{ButtonEvent, PressClassifier};
+use moodbox_core::press::{ButtonEvent, PressClassifier};
 
 /// Messages for the worker.
 #[derive(Debug, Clone, Copy)]

@@ -54,7 +54,6 @@
 //! ### Frames are too dark right after the scan starts
 //! Auto-exposure needs a few frames to settle; raise `warmup_frames` (each is 1/fps seconds).
 
-mod config;
 mod error;
 mod frame;
 mod mjpeg;
@@ -64,10 +63,10 @@ mod sim;
 mod v4l2;
 mod yuyv;
 
-pub use config::{CameraConfig, CameraDriver, DeviceRef, PixelFormatChoice, MAX_SIDE};
 pub use error::{CameraError, Phase};
 pub use frame::Frame;
 pub use mjpeg::{decode_mjpeg, with_huffman_tables};
+use moodbox_core::config::{CameraConfig, CameraDriver};
 pub use negotiate::{choose, Choice, FormatOffer, PixelFormat, SizeOffer, Wanted};
 pub use pattern::{pattern_frame, PatternCamera, BARS};
 pub use sim::{FolderCamera, ImageFileCamera};

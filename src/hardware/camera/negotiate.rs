@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::config::PixelFormatChoice;
+use moodbox_core::config::PixelFormatChoice;
 
 /// Pixel formats moodbox can turn into RGB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,13 +23,13 @@ use v4l::{Device, Format, FourCC, Fraction};
 
 use crate::panic_message::panic_message;
 
-use super::config::{CameraConfig, PixelFormatChoice, MAX_SIDE};
 use super::error::{CameraError, Phase};
 use super::frame::Frame;
 use super::mjpeg::decode_mjpeg;
 use super::negotiate::{choose, Choice, FormatOffer, PixelFormat, SizeOffer, Wanted};
 use super::yuyv::yuyv_to_rgb;
 use super::Camera;
+use moodbox_core::config::camera::{CameraConfig, PixelFormatChoice, MAX_SIDE};
 
 /// mmap buffers requested from the driver.
 const BUFFERS: u32 = 4;
@@ -395,7 +395,7 @@ fn drop_quietly<T>(value: T) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hardware::camera::config::DeviceRef;
+    use moodbox_core::config::DeviceRef;
 
     fn config_for(path: &str) -> CameraConfig {
         CameraConfig {

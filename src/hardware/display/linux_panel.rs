@@ -23,7 +23,8 @@ use linux_embedded_hal::{CdevPin, CdevPinError, Delay, SPIError, SpidevDevice};
 use mipidsi::interface::{SpiError, SpiInterface};
 use mipidsi::models::{ILI9341Rgb565, Model, ST7789};
 
-use super::{Display, DisplayConfig, DisplayDriver, DisplayError, PanelSettings, SpiPanel};
+use super::{Display, DisplayError, PanelSettings, SpiPanel};
+use moodbox_core::config::{DisplayConfig, DisplayDriver};
 
 /// Bytes per SPI transfer: the spidev driver's default `bufsiz` (4096).
 pub const SPI_CHUNK: usize = 4096;

@@ -28,27 +28,21 @@
 //! - The picture is shifted or wraps around: the module needs `offset_x` / `offset_y`
 //!   (in the controller's unrotated coordinates), or a different `rotation`.
 
-mod config;
-mod framebuffer;
 pub mod linux_panel;
 mod null;
 mod panel;
 mod png;
-mod screen;
-pub mod ui;
 
 use std::path::PathBuf;
 
 use embedded_graphics::geometry::Size;
 
-pub use self::config::{ColorOrder, DisplayConfig, DisplayDriver, OptionalLine, MAX_PNG_SIDE};
-pub use self::framebuffer::Framebuffer;
 pub use self::null::NullDisplay;
 pub use self::panel::{PanelSettings, SpiPanel};
 pub use self::png::{write_png_atomically, PngDisplay};
-pub use self::screen::{gallery, ErrorIcon, ErrorScreen, Screen};
-pub use self::ui::{draw_screen, DrawnText};
-use crate::config::ConfigProblem;
+use moodbox_core::config::{ConfigProblem, DisplayConfig, DisplayDriver};
+use moodbox_core::screen::Screen;
+use moodbox_core::ui::DrawnText;
 
 /// Something that shows the box's screens.
 pub trait Display: Send {

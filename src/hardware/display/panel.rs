@@ -21,9 +21,21 @@ use mipidsi::interface::Interface;
 use mipidsi::models::Model;
 use mipidsi::options::{ColorInversion, Orientation};
 
-use super::{
-    draw_screen, log_screen, ColorOrder, Display, DisplayConfig, DisplayError, Framebuffer, Screen,
-};
+use super::{log_screen, Display, DisplayError};
+use moodbox_core::config::display::Rotation;
+use moodbox_core::config::{ColorOrder, DisplayConfig};
+use moodbox_core::screen::Screen;
+use moodbox_core::ui::{draw_screen, Framebuffer};
+
+fn mipidsi_rotation(rotation: Rotation) -> mipidsi::options::Rotation {
+    use mipidsi::options::Rotation as R;
+    match rotation {
+        Rotation::Deg0 => R::Deg0,
+        Rotation::Deg90 => R::Deg90,
+        Rotation::Deg180 => R::Deg180,
+        Rotation::Deg270 => R::Deg270,
+    }
+}
 
 /// The MIPI DCS no-operation command: sent first to find out whether the bus works.
 const NOP: u8 = 0x00;
@@ -46,7 +58,7 @@ impl PanelSettings {
     /// (`DisplayConfig::check` reports those).
     pub fn from_config(config: &DisplayConfig) -> Option<Self> {
         let (width, height) = config.native_size();
-        let mut orientation = Orientation::new().rotate(config.rotation()?);
+        let mut orientation = Orientation::new().rotate(mipidsi_rotation(config.rotation()?));
         if config.mirror {
             orientation = orientation.flip_horizontal();
         }

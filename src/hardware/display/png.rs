@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use embedded_graphics::pixelcolor::Rgb565;
 use embedded_graphics::prelude::*;
 
-use super::{draw_screen, log_screen, Display, DisplayError, Framebuffer, Screen};
+use super::{log_screen, Display, DisplayError};
+use moodbox_core::screen::Screen;
+use moodbox_core::ui::{draw_screen, Framebuffer};
 
 /// Shows screens by writing them to a PNG file.
 pub struct PngDisplay {
@@ -109,11 +111,20 @@ fn write_png_file(temp: &Path, frame: &Framebuffer, path: &Path) -> Result<(), D
     };
     let file = fs::File::create(temp).map_err(write_error)?;
     let mut out = BufWriter::new(file);
-    frame
-        .write_png(&mut out)
-        .map_err(|source| DisplayError::PngEncode {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    encode_png(frame, &mut out).map_err(|source| DisplayError::PngEncode {
+        path: path.to_path_buf(),
+        source,
+    })?;
     out.flush().map_err(write_error)
+}
+
+/// Encodes `frame` as an 8-bit RGB PNG into `out`.
+pub fn encode_png(frame: &Framebuffer, out: impl Write) -> Result<(), image::ImageError> {
+    use image::ImageEncoder;
+    image::codecs::png::PngEncoder::new(out).write_image(
+        &frame.to_rgb8(),
+        frame.width(),
+        frame.height(),
+        image::ExtendedColorType::Rgb8,
+    )
 }

@@ -24,7 +24,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::library::decode::{decode_mono, MonoAudio};
-use crate::library::mood::Mood;
+use moodbox_core::mood::Mood;
 
 /// How much of a song is analysed, at most (seconds, taken from the middle).
 pub const WINDOW_SECONDS: f64 = 60.0;

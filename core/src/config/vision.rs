@@ -6,13 +6,50 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ConfigProblem;
 
-use super::crop::CropGeometry;
-use super::detector::DetectorOptions;
-
 /// Where the Debian package installs the models.
 pub const INSTALLED_MODELS_DIR: &str = "/usr/share/moodbox/models";
 pub const DETECTOR_FILE: &str = "face_detection_short_range.tflite";
 pub const CLASSIFIER_FILE: &str = "emotion_mini_xception_int8.tflite";
+
+/// How a crop is framed around a detected face.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CropGeometry {
+    /// Crop side as a multiple of the detector box width.
+    pub scale: f32,
+    /// Offset of the crop centre from the box centre, in box heights along the face's own
+    /// downward axis (negative: towards the forehead).
+    pub shift_y: f32,
+    /// Rotate the crop so the eyes are level.
+    pub level: bool,
+}
+
+impl Default for CropGeometry {
+    fn default() -> Self {
+        CropGeometry {
+            scale: 1.13,
+            shift_y: -0.09,
+            level: true,
+        }
+    }
+}
+
+/// Detector settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DetectorOptions {
+    /// Minimum face score (MediaPipe uses 0.5).
+    pub score_threshold: f32,
+    /// Boxes overlapping more than this are merged (MediaPipe uses 0.3).
+    pub nms_iou: f32,
+}
+
+impl Default for DetectorOptions {
+    fn default() -> Self {
+        DetectorOptions {
+            score_threshold: 0.5,
+            nms_iou: 0.3,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

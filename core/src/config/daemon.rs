@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::state::Timing;
 use crate::config::ConfigProblem;
+use crate::machine::Timing;
 
 /// Where the socket goes under systemd (`RuntimeDirectory=moodbox`).
 pub const DEFAULT_SOCKET: &str = "/run/moodbox/control.sock";

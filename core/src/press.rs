@@ -19,7 +19,7 @@
 
 use std::time::Duration;
 
-use super::config::PressTiming;
+use crate::config::button::PressTiming;
 
 /// What a press means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -73,7 +73,7 @@ impl<D: DrawTarget> DrawTarget for Scaled<'_, D> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hardware::display::Framebuffer;
+    use crate::ui::Framebuffer;
     use embedded_graphics::pixelcolor::Rgb565;
 
     #[test]

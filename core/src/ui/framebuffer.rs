@@ -1,8 +1,6 @@
 //! An in-memory RGB565 picture that the UI draws into: the PNG simulator saves it, the SPI
 //! panel sends the part that changed since the last screen.
 
-use std::io::Write;
-
 use embedded_graphics::pixelcolor::{Rgb565, Rgb888};
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
@@ -103,17 +101,6 @@ impl Framebuffer {
                 [wide.r(), wide.g(), wide.b()]
             })
             .collect()
-    }
-
-    /// Encodes the frame as a PNG into `out`.
-    pub fn write_png(&self, out: impl Write) -> Result<(), image::ImageError> {
-        use image::ImageEncoder;
-        image::codecs::png::PngEncoder::new(out).write_image(
-            &self.to_rgb8(),
-            self.size.width,
-            self.size.height,
-            image::ExtendedColorType::Rgb8,
-        )
     }
 
     fn index(&self, x: usize, y: usize) -> usize {

@@ -7,7 +7,7 @@
 //! the table below is still taken as an ISO 639-1 code; any other unrecognised word is
 //! unknown, so a folder called "Rock" is never mistaken for a language.
 
-use crate::library::mood::normalise_word;
+use crate::mood::normalise_word;
 
 /// One language: its ISO 639-1 code, ISO 639-2 codes (T and B forms), and names.
 struct Language {

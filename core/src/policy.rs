@@ -22,7 +22,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::emotion::Emotion;
-use crate::library::mood::Mood;
+use crate::mood::Mood;
 
 /// The built-in policies, named in config as `policy = "match"` or `"uplift"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -13,7 +13,7 @@ use embedded_graphics::text::{Alignment, Baseline, Text, TextStyleBuilder};
 
 use super::scaled::Scaled;
 use super::theme::{rgb, shade, ACCENT, BACKGROUND, ERROR, FEATURE, MUTED, TRACK, WHITE};
-use crate::hardware::display::screen::ErrorIcon;
+use crate::screen::ErrorIcon;
 
 const AMBER: Rgb565 = rgb(255, 190, 60);
 const MOON: Rgb565 = rgb(235, 225, 160);

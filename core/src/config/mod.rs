@@ -5,23 +5,33 @@
 //! problem is reported with the file, the line and the key, and what to write instead.
 //! Relative paths in the file are taken relative to the file's own folder.
 
+pub mod audio;
+pub mod button;
+pub mod camera;
+pub mod daemon;
+pub mod display;
+mod error;
+pub mod library;
 mod locate;
 mod problem;
+mod read;
+pub mod vision;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use error::{ConfigError, LocatedProblem};
 pub use problem::ConfigProblem;
+pub use read::MAX_CONFIG_BYTES;
 
-use crate::daemon::config::DaemonConfig;
-use crate::hardware::audio::AudioConfig;
-use crate::hardware::button::{ButtonConfig, ButtonDriver};
-use crate::hardware::camera::CameraConfig;
-use crate::hardware::display::{DisplayConfig, DisplayDriver};
-use crate::library::LibraryConfig;
-use crate::vision::VisionConfig;
+pub use audio::{AudioConfig, AudioDriver};
+pub use button::{ButtonConfig, ButtonDriver, PressTiming};
+pub use camera::{CameraConfig, CameraDriver, DeviceRef, PixelFormatChoice};
+pub use daemon::DaemonConfig;
+pub use display::{ColorOrder, DisplayConfig, DisplayDriver, OptionalLine};
+pub use library::LibraryConfig;
+pub use vision::VisionConfig;
 
 /// Where the Debian package installs the config.
 pub const DEFAULT_PATH: &str = "/etc/moodbox/config.toml";
@@ -39,86 +49,45 @@ pub struct Config {
     pub audio: AudioConfig,
 }
 
-/// A problem located in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LocatedProblem {
-    pub line: Option<usize>,
-    pub problem: ConfigProblem,
-}
-
-/// Why a config file cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file is missing or unreadable (permissions).
-    #[error("{file}: cannot read the config file: {source}")]
-    Read {
-        file: PathBuf,
-        source: std::io::Error,
-    },
-    /// Not UTF-8 text (a binary file, or a different encoding).
-    #[error("{file}:{line}: the config file is not UTF-8 text; save it as UTF-8")]
-    NotUtf8 { file: PathBuf, line: usize },
-    /// TOML syntax, an unknown key or a value of the wrong type.
-    #[error("{file}:{line}:{column}: {message}{}", hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())]
-    Syntax {
-        file: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-        hint: Option<String>,
-    },
-    /// Values that parse but cannot work, all of them.
-    #[error("{}", Invalid(file, problems))]
-    Invalid {
-        file: PathBuf,
-        problems: Vec<LocatedProblem>,
-    },
-}
-
-/// Formats the semantic problems one per line: `file:line: section.key: message`.
-struct Invalid<'a>(&'a Path, &'a [LocatedProblem]);
-
-impl fmt::Display for Invalid<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.1.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            match p.line {
-                Some(line) => write!(f, "{}:{line}: {}", self.0.display(), p.problem)?,
-                None => write!(f, "{}: {}", self.0.display(), p.problem)?,
-            }
-        }
-        Ok(())
-    }
+/// Which sections a command works with. Every command reads the whole file the same way
+/// (syntax, unknown keys and types are checked everywhere); the values only of the sections it
+/// uses must be right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything, and what lies between sections: `run`, `check-config`, a reload.
+    Daemon,
+    /// The `[daemon]` section: `ctl` (the control socket).
+    Control,
+    /// The `[library]` section: `library` and `recommend`.
+    Library,
 }
 
 impl Config {
-    /// Reads, parses and checks a config file.
+    /// Reads, parses and checks a config file for the daemon (every section).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
-            file: path.to_path_buf(),
-            source,
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| ConfigError::NotUtf8 {
-            file: path.to_path_buf(),
-            line: e.as_bytes()[..e.utf8_error().valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1,
-        })?;
-        Config::parse(&text, path)
+        Config::load_for(path, Scope::Daemon)
+    }
+
+    /// Reads and parses a config file, and checks the sections `scope` uses.
+    pub fn load_for(path: &Path, scope: Scope) -> Result<Config, ConfigError> {
+        let text = read::config_text(path)?;
+        Config::parse_for(&text, path, scope)
     }
 
     /// Parses and checks config text that came from `path` (used in messages and as the base
-    /// of relative paths).
+    /// of relative paths), for the daemon.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let mut config: Config = toml::from_str(text).map_err(|e| syntax_error(text, path, &e))?;
+        Config::parse_for(text, path, Scope::Daemon)
+    }
+
+    /// Parses config text that came from `path` and checks the sections `scope` uses.
+    pub fn parse_for(text: &str, path: &Path, scope: Scope) -> Result<Config, ConfigError> {
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| error::syntax_error(text, path, &e))?;
         let base = path.parent().unwrap_or(Path::new("."));
         config.rebase_paths(base);
         let problems: Vec<LocatedProblem> = config
-            .check()
+            .check_for(scope)
             .into_iter()
             .map(|problem| {
                 let (section, key) = problem.section_and_key();
@@ -135,6 +104,15 @@ impl Config {
                 file: path.to_path_buf(),
                 problems,
             })
+        }
+    }
+
+    /// The problems of the sections `scope` uses.
+    pub fn check_for(&self, scope: Scope) -> Vec<ConfigProblem> {
+        match scope {
+            Scope::Daemon => self.check(),
+            Scope::Control => self.daemon.check(),
+            Scope::Library => self.library.check(),
         }
     }
 
@@ -206,33 +184,4 @@ impl Config {
             rebase(p);
         }
     }
-}
-
-fn syntax_error(text: &str, path: &Path, e: &toml::de::Error) -> ConfigError {
-    let (line, column) = e
-        .span()
-        .map_or((1, 1), |span| locate::line_col(text, span.start));
-    let mut message = e.message().trim().to_string();
-    if let Some(key) =
-        locate::key_at(text, line).filter(|k| !message.contains(k.rsplit('.').next().unwrap_or(k)))
-    {
-        message = format!("{key}: {message}");
-    }
-    ConfigError::Syntax {
-        file: path.to_path_buf(),
-        line,
-        column,
-        hint: unknown_key_hint(&message),
-        message,
-    }
-}
-
-/// For "unknown field `x`, expected one of `a`, `b`": the key `x` was probably meant to be.
-fn unknown_key_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (unknown, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    locate::closest(unknown, candidates.iter().copied())
-        .map(|k| format!("did you mean `{k}`?"))
-        .or_else(|| Some(format!("known keys here: {}", candidates.join(", "))))
 }

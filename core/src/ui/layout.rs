@@ -16,7 +16,7 @@ use super::icons::{draw_button, draw_error_icon, draw_viewfinder};
 use super::text::{self, fit_paragraph, height_of, Align, Line};
 use super::theme::{TextSize, TextSizes, BACKGROUND, MUTED, TRACK};
 use crate::emotion::Emotion;
-use crate::hardware::display::screen::ErrorIcon;
+use crate::screen::ErrorIcon;
 
 /// A square picture.
 #[derive(Debug, Clone, Copy, PartialEq)]

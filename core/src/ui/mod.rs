@@ -8,6 +8,7 @@
 
 mod canvas;
 mod face;
+mod framebuffer;
 mod icons;
 mod layout;
 mod scaled;
@@ -22,11 +23,12 @@ use embedded_graphics::prelude::*;
 use self::canvas::Canvas;
 use self::layout::{compose, Block, Frame, Picture, Share, Tag};
 use self::theme::{emotion_color, mood_color, ACCENT, ERROR, MUTED, TEXT};
-use super::screen::{ErrorScreen, Screen};
 use crate::emotion::Emotion;
+use crate::screen::{ErrorScreen, Screen};
 
 pub use self::canvas::DrawnText;
 pub use self::face::draw_face;
+pub use self::framebuffer::Framebuffer;
 pub use self::scaled::Scaled;
 
 /// Clears `target` and draws `screen` on it; returns the lines of text drawn, so callers can

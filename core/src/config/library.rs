@@ -20,16 +20,15 @@
 //! defaults are the installed locations under systemd's `StateDirectory=moodbox`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::ConfigProblem;
 use crate::emotion::Emotion;
-use crate::library::error::LibraryError;
-use crate::library::language::normalise_language;
-use crate::library::mood::Mood;
-use crate::library::policy::{MoodPolicy, PolicyName};
+use crate::language::normalise_language;
+use crate::mood::Mood;
+use crate::policy::{MoodPolicy, PolicyName};
 
 /// Where the installed daemon keeps its music.
 pub const DEFAULT_MUSIC_DIR: &str = "/var/lib/moodbox/music";
@@ -77,40 +76,6 @@ impl Default for LibraryConfig {
 }
 
 impl LibraryConfig {
-    /// Reads the `[library]` section of a whole moodbox config file; other sections are left
-    /// to their owners. A missing section gives the defaults. Semantic problems are errors too.
-    pub fn from_toml_str(text: &str, file: &Path) -> Result<LibraryConfig, LibraryError> {
-        let config_error = |message: String| LibraryError::Config {
-            file: file.to_path_buf(),
-            message,
-        };
-        /// The whole file: other sections are ignored here.
-        #[derive(Deserialize)]
-        struct WholeFile {
-            #[serde(default)]
-            library: LibraryConfig,
-        }
-        let config = toml::from_str::<WholeFile>(text)
-            .map_err(|e| config_error(e.to_string()))?
-            .library;
-        let problems = config.check();
-        if problems.is_empty() {
-            Ok(config)
-        } else {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            Err(config_error(list.join("; ")))
-        }
-    }
-
-    /// Reads [`LibraryConfig::from_toml_str`] from a file.
-    pub fn from_file(file: &Path) -> Result<LibraryConfig, LibraryError> {
-        let text = std::fs::read_to_string(file).map_err(|e| LibraryError::Config {
-            file: file.to_path_buf(),
-            message: format!("cannot read it: {e}"),
-        })?;
-        LibraryConfig::from_toml_str(&text, file)
-    }
-
     /// Everything that parses but would not work, each naming its key and giving a hint.
     pub fn check(&self) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
@@ -212,9 +177,16 @@ impl LibraryConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
-    fn parse(text: &str) -> Result<LibraryConfig, LibraryError> {
-        LibraryConfig::from_toml_str(text, Path::new("moodbox.toml"))
+    /// The `[library]` section of a whole config file, checked as `moodbox library` does.
+    fn parse(text: &str) -> Result<LibraryConfig, crate::config::ConfigError> {
+        crate::config::Config::parse_for(
+            text,
+            Path::new("moodbox.toml"),
+            crate::config::Scope::Library,
+        )
+        .map(|c| c.library)
     }
 
     #[test]
@@ -224,12 +196,12 @@ mod tests {
         assert_eq!(c.index, Path::new("/var/lib/moodbox/library.sqlite3"));
         assert!(c.check().is_empty());
         assert_eq!(parse("").unwrap(), c);
-        assert_eq!(parse("[vision]\nthreshold = 0.5\n").unwrap(), c);
+        assert_eq!(parse("[vision]\nscore_threshold = 0.5\n").unwrap(), c);
     }
 
     #[test]
     fn the_documented_example_parses() {
-        let doc = include_str!("config.rs");
+        let doc = include_str!("library.rs");
         let example: String = doc
             .lines()
             .skip_while(|l| !l.starts_with("//! ```toml"))

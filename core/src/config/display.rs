@@ -13,6 +13,15 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::config::ConfigProblem;
 
+/// How far the picture is turned, clockwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rotation {
+    Deg0,
+    Deg90,
+    Deg180,
+    Deg270,
+}
+
 /// Which back-end shows the screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -219,9 +228,8 @@ impl DisplayConfig {
         Size::new(self.width, self.height)
     }
 
-    /// Rotation as a mipidsi value, if it is one of the four allowed angles.
-    pub fn rotation(&self) -> Option<mipidsi::options::Rotation> {
-        use mipidsi::options::Rotation;
+    /// The rotation, if it is one of the four allowed angles.
+    pub fn rotation(&self) -> Option<Rotation> {
         match self.rotation {
             0 => Some(Rotation::Deg0),
             90 => Some(Rotation::Deg90),

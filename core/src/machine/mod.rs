@@ -8,11 +8,12 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::emotion::Emotion;
-use crate::hardware::audio::PlayerEvent;
-use crate::hardware::display::{ErrorScreen, Screen};
-use crate::library::{Mood, Recommendation, Song};
-use crate::vision::ScanMood;
+use crate::emotion::{Emotion, ScanMood};
+use crate::mood::Mood;
+use crate::player::PlayerEvent;
+use crate::recommend::Recommendation;
+use crate::screen::{ErrorScreen, Screen};
+use crate::song::Song;
 
 /// What a scan found.
 #[derive(Debug, Clone, PartialEq)]
@@ -431,7 +432,7 @@ impl Machine {
 mod tests {
     use super::*;
     use crate::emotion::EmotionProbs;
-    use crate::library::MoodSource;
+    use crate::song::MoodSource;
 
     fn song(path: &str, mood: Mood) -> Song {
         Song {
