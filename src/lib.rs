@@ -11,3 +11,4 @@ pub mod image_file;
 pub mod library;
 pub mod panic_message;
 pub mod vision;
+pub mod worker;

@@ -141,6 +141,7 @@ pub fn label(e: &PlayerEvent) -> String {
         PlayerEvent::TrackFailed { path, .. } => format!("failed {}", name(path)),
         PlayerEvent::DeviceLost { .. } => "device-lost".into(),
         PlayerEvent::DeviceReopened { .. } => "device-reopened".into(),
+        PlayerEvent::Unavailable { .. } => "unavailable".into(),
         PlayerEvent::QueueFinished => "queue-finished".into(),
     }
 }

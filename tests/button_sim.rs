@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use moodbox::hardware::button::{open_button, ButtonError, GpioButton, SimButton};
+use moodbox::hardware::button::{Button, ButtonError, GpioLine, SimButton};
 use moodbox_core::config::ButtonConfig;
 use moodbox_core::config::ButtonDriver;
 use moodbox_core::press::ButtonEvent;
@@ -114,8 +114,7 @@ fn the_gpio_button_explains_a_missing_gpio() {
         eprintln!("skipped: this machine is a Raspberry Pi");
         return;
     }
-    let (tx, _rx) = unbounded_channel();
-    let err = GpioButton::open(&ButtonConfig::default(), tx)
+    let err = GpioLine::open(&ButtonConfig::default(), |_, _| {})
         .err()
         .expect("no GPIO on a PC");
     assert!(matches!(err, ButtonError::NotAPi { .. }), "{err:?}");
@@ -129,6 +128,10 @@ fn the_none_driver_builds_without_hardware() {
         driver: ButtonDriver::None,
         ..ButtonConfig::default()
     };
-    let button = open_button(&config, tx).unwrap();
-    assert!(button.describe().contains("no button"));
+    let button = Button::start(&config, tx);
+    let status = button.first_status(Duration::from_secs(5));
+    assert!(
+        status.is_open() && status.text().contains("no button"),
+        "{status:?}"
+    );
 }

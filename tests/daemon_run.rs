@@ -11,12 +11,15 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use embedded_graphics::prelude::Size;
+use moodbox_core::machine::Phase;
+use moodbox_core::mood::Mood;
+use moodbox_core::protocol::{Reply, ScanAnswer};
 use moodbox_core::screen::ErrorScreen;
 use moodbox_core::screen::Screen;
+use moodbox_core::status::Status;
 use moodbox_core::ui::draw_screen;
 use moodbox_core::ui::Framebuffer;
 use moodbox_core::Emotion;
-use serde_json::Value;
 
 const HAPPY_HZ: f32 = 880.0;
 const SAD_HZ: f32 = 330.0;
@@ -89,7 +92,7 @@ wav_path = "played.wav"
             .spawn()
             .unwrap();
         let b = Box { dir, child };
-        b.wait_until("the library is indexed", |s| s["library"]["songs"] == 6);
+        b.wait_until("the library is indexed", |s| s.library.songs == 6);
         b
     }
 
@@ -97,7 +100,7 @@ wav_path = "played.wav"
         self.dir.path().join(name)
     }
 
-    fn ctl(&self, command: &str) -> Value {
+    fn ctl(&self, command: &str) -> Reply {
         let mut stream =
             UnixStream::connect(self.path("control.sock")).expect("the control socket answers");
         stream
@@ -109,18 +112,41 @@ wav_path = "played.wav"
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("{command}: {e}: {line:?}"))
     }
 
-    /// Polls `status` until `ok` holds (10 s at most).
-    fn wait_until(&self, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+    fn status(&self) -> Status {
+        match self.ctl("status") {
+            Reply::Status(reply) => reply.status,
+            other => panic!("status answered {}", other.to_line()),
+        }
+    }
+
+    /// `scan`'s answer: what it found.
+    fn scan(&self) -> ScanAnswer {
+        match self.ctl("scan") {
+            Reply::Scan(reply) => reply.answer,
+            other => panic!("scan answered {}", other.to_line()),
+        }
+    }
+
+    /// The emotion a scan found, if it found one.
+    fn scan_emotion(&self) -> Option<Emotion> {
+        match self.scan() {
+            ScanAnswer::Mood { emotion, .. } => Some(emotion),
+            _ => None,
+        }
+    }
+
+    /// Polls `status` until `ok` holds (20 s at most).
+    fn wait_until(&self, what: &str, ok: impl Fn(&Status) -> bool) -> Status {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if self.path("control.sock").exists() {
-                if let Ok(status) = std::panic::catch_unwind(|| self.ctl("status")) {
+                if let Ok(status) = std::panic::catch_unwind(|| self.status()) {
                     if ok(&status) {
                         return status;
                     }
                     if Instant::now() > deadline {
                         panic!(
-                            "timed out waiting until {what}; status: {status:#}\nlog:\n{}",
+                            "timed out waiting until {what}; status: {status:#?}\nlog:\n{}",
                             self.log()
                         );
                     }
@@ -255,12 +281,26 @@ fn write_tone(path: &Path, hz: f32, seconds: f32) {
     w.finalize().unwrap();
 }
 
-fn mood_screen(answer: &Value, emotion: Emotion) -> Screen {
-    Screen::Mood {
-        emotion,
-        confidence: answer["confidence"].as_f64().unwrap() as f32,
-        faces: answer["faces"].as_u64().unwrap() as usize,
+fn mood_screen(answer: &ScanAnswer) -> Screen {
+    match *answer {
+        ScanAnswer::Mood {
+            emotion,
+            confidence,
+            faces,
+            ..
+        } => Screen::Mood {
+            emotion,
+            confidence,
+            faces,
+        },
+        ref other => panic!("no mood: {other:?}"),
     }
+}
+
+fn is_playing(s: &Status, mood: Mood) -> bool {
+    s.current_song
+        .as_ref()
+        .is_some_and(|song| song.mood == mood)
 }
 
 #[test]
@@ -279,69 +319,78 @@ fn a_happy_face_then_a_sad_face_change_the_screen_and_the_music() {
     b.show_camera("happy.png");
     b.assert_display_shows(&Screen::Idle);
 
-    let answer = b.ctl("scan");
-    assert_eq!(
-        (answer["outcome"].as_str(), answer["emotion"].as_str()),
-        (Some("mood"), Some("happy")),
-        "{answer}"
+    let answer = b.scan();
+    assert!(
+        matches!(
+            answer,
+            ScanAnswer::Mood {
+                emotion: Emotion::Happy,
+                faces: 1,
+                ..
+            }
+        ),
+        "{answer:?}"
     );
-    assert_eq!(answer["faces"], 1);
-    let status = b.wait_until("a happy song plays", |s| {
-        s["current_song"]["mood"] == "happy"
-    });
-    assert_eq!(status["state"], "showing_mood");
-    assert_eq!(status["last_emotion"]["emotion"], "happy");
-    assert!(status["current_song"]["path"]
-        .as_str()
-        .unwrap()
-        .contains("/music/happy/"));
-    assert_eq!(status["current_song"]["for_emotion"], "happy");
-    assert!(status["queue_length"].as_u64().unwrap() >= 2);
-    assert_eq!(status["languages"], serde_json::json!(["en"]));
-    assert!(status["last_scan"]["press_to_first_audio_ms"]
-        .as_f64()
-        .is_some());
-    b.assert_display_shows(&mood_screen(&answer, Emotion::Happy));
+    let status = b.wait_until("a happy song plays", |s| is_playing(s, Mood::Happy));
+    assert_eq!(status.state, Phase::ShowingMood);
+    assert_eq!(status.last_emotion.unwrap().emotion, Emotion::Happy);
+    let song = status.current_song.unwrap();
+    assert!(song.path.to_str().unwrap().contains("/music/happy/"));
+    assert_eq!(song.for_emotion, Emotion::Happy);
+    assert!(status.queue_length >= 2);
+    assert_eq!(status.languages, ["en"]);
+    assert!(status.last_scan.press_to_first_audio_ms.is_some());
+    b.assert_display_shows(&mood_screen(&answer));
     b.assert_playing_pitch(HAPPY_HZ);
 
     b.show_camera("sad.png");
-    let answer = b.ctl("scan");
-    assert_eq!(answer["emotion"], "sad", "{answer}");
-    let status = b.wait_until("a sad song plays", |s| s["current_song"]["mood"] == "sad");
-    assert_eq!(status["last_emotion"]["emotion"], "sad");
-    assert!(status["current_song"]["path"]
-        .as_str()
-        .unwrap()
-        .contains("/music/sad/"));
-    b.assert_display_shows(&mood_screen(&answer, Emotion::Sad));
+    let answer = b.scan();
+    assert!(
+        matches!(
+            answer,
+            ScanAnswer::Mood {
+                emotion: Emotion::Sad,
+                ..
+            }
+        ),
+        "{answer:?}"
+    );
+    let status = b.wait_until("a sad song plays", |s| is_playing(s, Mood::Sad));
+    assert_eq!(status.last_emotion.unwrap().emotion, Emotion::Sad);
+    let song = status.current_song.unwrap();
+    assert!(song.path.to_str().unwrap().contains("/music/sad/"));
+    b.assert_display_shows(&mood_screen(&answer));
     b.assert_playing_pitch(SAD_HZ);
 
-    assert_eq!(b.ctl("volume 30")["ok"], true);
-    assert_eq!(b.ctl("status")["volume"], 30);
-    assert_eq!(b.ctl("volume 300")["ok"], false);
-    assert_eq!(b.ctl("dance")["ok"], false);
+    assert!(b.ctl("volume 30").ok());
+    assert_eq!(b.status().volume, 30);
+    assert!(!b.ctl("volume 300").ok());
+    assert!(!b.ctl("dance").ok());
     b.terminate();
 }
 
 #[test]
 fn without_its_camera_the_box_says_so_and_keeps_answering() {
     let b = Box::start("driver = \"folder\"\npath = \"no-camera-here\"");
-    let status = b.ctl("status");
-    assert_eq!(status["devices"]["camera"]["ok"], false, "{status}");
-    assert!(status["devices"]["camera"]["error"]
-        .as_str()
-        .unwrap()
-        .contains("no-camera-here"));
+    let status = b.status();
+    let camera = &status.devices.camera;
+    assert!(!camera.is_open(), "{status:?}");
+    assert!(camera.text().contains("no-camera-here"), "{camera:?}");
 
-    let answer = b.ctl("scan");
-    assert_eq!(answer["outcome"], "no_camera", "{answer}");
-    let device = answer["device"].as_str().unwrap().to_string();
+    let reply = b.ctl("scan");
+    assert!(!reply.ok(), "{}", reply.to_line());
+    let Reply::Scan(scan) = reply else {
+        panic!("not a scan answer");
+    };
+    let ScanAnswer::NoCamera { device, .. } = scan.answer else {
+        panic!("{:?}", scan.answer);
+    };
     assert!(device.ends_with("no-camera-here"), "{device}");
     b.assert_display_shows(&Screen::Error(ErrorScreen::NoCamera { device }));
     for _ in 0..3 {
-        assert_eq!(b.ctl("status")["ok"], true);
+        assert!(b.ctl("status").ok());
     }
-    assert_eq!(b.ctl("status")["state"], "idle");
+    assert_eq!(b.status().state, Phase::Idle);
 
     // The camera comes back: the next scan works without a restart.
     std::fs::create_dir(b.path("no-camera-here")).unwrap();
@@ -350,8 +399,7 @@ fn without_its_camera_the_box_says_so_and_keeps_answering() {
         b.path("no-camera-here/1.png"),
     )
     .unwrap();
-    let answer = b.ctl("scan");
-    assert_eq!(answer["emotion"], "happy", "{answer}");
+    assert_eq!(b.scan_emotion(), Some(Emotion::Happy));
     b.terminate();
 }
 
@@ -359,8 +407,8 @@ fn without_its_camera_the_box_says_so_and_keeps_answering() {
 fn sigterm_during_playback_exits_cleanly() {
     let b = Box::start("driver = \"image\"\npath = \"camera.png\"");
     b.show_camera("happy.png");
-    assert_eq!(b.ctl("scan")["emotion"], "happy");
-    b.wait_until("music plays", |s| !s["current_song"].is_null());
+    assert_eq!(b.scan_emotion(), Some(Emotion::Happy));
+    b.wait_until("music plays", |s| s.current_song.is_some());
     b.terminate();
 }
 
@@ -393,11 +441,7 @@ fn sighup_reloads_the_config_and_a_broken_file_keeps_the_running_one() {
         "the log says why: {}",
         b.log()
     );
-    assert_eq!(
-        b.ctl("status")["languages"],
-        serde_json::json!(["en"]),
-        "the old config still runs"
-    );
+    assert_eq!(b.status().languages, ["en"], "the old config still runs");
 
     std::fs::write(
         b.path("config.toml"),
@@ -405,9 +449,7 @@ fn sighup_reloads_the_config_and_a_broken_file_keeps_the_running_one() {
     )
     .unwrap();
     send_signal(&b, libc::SIGHUP);
-    b.wait_until("the new languages apply", |s| {
-        s["languages"] == serde_json::json!(["ta", "en"])
-    });
+    b.wait_until("the new languages apply", |s| s.languages == ["ta", "en"]);
     b.terminate();
 }
 
@@ -433,7 +475,7 @@ fn camera_frames_never_reach_the_disk_unless_the_debug_option_asks() {
     let b = Box::start("driver = \"image\"\npath = \"camera.png\"");
     b.show_camera("happy.png");
     for _ in 0..3 {
-        assert_eq!(b.ctl("scan")["emotion"], "happy");
+        assert_eq!(b.scan_emotion(), Some(Emotion::Happy));
     }
     let images = image_files(b.dir.path());
     assert_eq!(
@@ -456,7 +498,7 @@ fn camera_frames_never_reach_the_disk_unless_the_debug_option_asks() {
     send_signal(&debug, libc::SIGHUP);
     std::thread::sleep(Duration::from_millis(500));
     debug.show_camera("happy.png");
-    assert_eq!(debug.ctl("scan")["emotion"], "happy");
+    assert_eq!(debug.scan_emotion(), Some(Emotion::Happy));
     let saved = image_files(&debug.path("debug-frames"));
     assert_eq!(
         saved.len(),

@@ -140,7 +140,7 @@ fn hostile_files_cost_one_track_each_never_the_scan() {
     );
 
     let mut index = LibraryIndex::open(&dir.path().join("index.sqlite3")).unwrap();
-    let report = index.scan(&music, &mut |_| {}).unwrap();
+    let report = index.index_music(&music, &mut |_| {}).unwrap();
     assert_eq!(report.files, files + 1);
     assert_eq!(
         report.added + report.skipped.len(),

@@ -55,7 +55,7 @@ fn a_stopped_scan_keeps_its_committed_batches_and_the_next_scan_finishes() {
     let stop = AtomicBool::new(false);
     let mut index = LibraryIndex::open(&db).unwrap();
     let report = index
-        .scan_until(
+        .index_music_until(
             &music,
             &mut |p| {
                 if p.done == 60 {
@@ -79,7 +79,7 @@ fn a_stopped_scan_keeps_its_committed_batches_and_the_next_scan_finishes() {
         .is_empty());
 
     let mut index = LibraryIndex::open(&db).unwrap();
-    let report = index.scan(&music, &mut |_| {}).unwrap();
+    let report = index.index_music(&music, &mut |_| {}).unwrap();
     assert!(!report.interrupted);
     assert_eq!(report.unchanged, partial);
     assert_eq!(report.added, 70 - partial);
@@ -153,7 +153,7 @@ fn a_corrupt_index_is_moved_aside_and_rebuilt() {
         .unwrap()
         .to_string_lossy()
         .starts_with("index.sqlite3.corrupt-"));
-    index.scan(&music, &mut |_| {}).unwrap();
+    index.index_music(&music, &mut |_| {}).unwrap();
     assert_eq!(index.song_count().unwrap(), 8);
     drop(index);
     let again = LibraryIndex::open(&db).unwrap();
@@ -169,7 +169,7 @@ fn a_damaged_index_page_is_detected_and_rebuilt() {
     let db = dir.path().join("index.sqlite3");
     {
         let mut index = LibraryIndex::open(&db).unwrap();
-        index.scan(&music, &mut |_| {}).unwrap();
+        index.index_music(&music, &mut |_| {}).unwrap();
     }
     checkpoint(&db);
     // Overwrite the middle of the file (pages of the songs table) with garbage.
@@ -186,7 +186,7 @@ fn a_damaged_index_page_is_detected_and_rebuilt() {
         index.recovered_from().is_some(),
         "quick_check finds the damage"
     );
-    index.scan(&music, &mut |_| {}).unwrap();
+    index.index_music(&music, &mut |_| {}).unwrap();
     assert_eq!(index.song_count().unwrap(), 200);
 }
 
@@ -205,7 +205,7 @@ fn a_reader_can_recommend_while_a_scan_writes() {
     let db = dir.path().join("index.sqlite3");
     LibraryIndex::open(&db)
         .unwrap()
-        .scan(&music, &mut |_| {})
+        .index_music(&music, &mut |_| {})
         .unwrap();
     analysed_library(&music, 10);
 
@@ -213,7 +213,7 @@ fn a_reader_can_recommend_while_a_scan_writes() {
     let scanner_music = music.clone();
     let scanner = std::thread::spawn(move || {
         let mut index = LibraryIndex::open(&scanner_db).unwrap();
-        index.scan(&scanner_music, &mut |_| {}).unwrap()
+        index.index_music(&scanner_music, &mut |_| {}).unwrap()
     });
     let reader = LibraryIndex::open(&db).unwrap();
     let started = Instant::now();

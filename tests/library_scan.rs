@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use moodbox::library::synth::{self, SongRecipe};
-use moodbox::library::{LibraryIndex, ScanReport};
+use moodbox::library::{IndexReport, LibraryIndex};
 use moodbox_core::mood::Mood;
 use moodbox_core::song::MoodSource;
 use moodbox_core::song::Song;
@@ -139,9 +139,9 @@ fn build_library() -> Library {
     }
 }
 
-fn scan(lib: &Library) -> ScanReport {
+fn scan(lib: &Library) -> IndexReport {
     let mut index = LibraryIndex::open(&lib.db).unwrap();
-    index.scan(&lib.music, &mut |_| {}).unwrap()
+    index.index_music(&lib.music, &mut |_| {}).unwrap()
 }
 
 fn song(index: &LibraryIndex, lib: &Library, relative: &str) -> Song {
@@ -417,7 +417,10 @@ fn a_missing_music_folder_is_an_error_that_names_it_and_keeps_the_index() {
     scan(&lib);
     let mut index = LibraryIndex::open(&lib.db).unwrap();
     let missing = lib.music.join("not-here");
-    let err = index.scan(&missing, &mut |_| {}).unwrap_err().to_string();
+    let err = index
+        .index_music(&missing, &mut |_| {})
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("not-here"), "{err}");
     assert_eq!(index.song_count().unwrap(), 12);
 }
@@ -427,7 +430,9 @@ fn progress_reports_every_file_examined() {
     let lib = build_library();
     let mut index = LibraryIndex::open(&lib.db).unwrap();
     let mut seen = Vec::new();
-    let report = index.scan(&lib.music, &mut |p| seen.push(p)).unwrap();
+    let report = index
+        .index_music(&lib.music, &mut |p| seen.push(p))
+        .unwrap();
     let examined: Vec<_> = seen.iter().filter(|p| p.path.is_some()).collect();
     assert_eq!(examined.len(), report.files);
     assert!(examined
@@ -446,7 +451,7 @@ fn files_cut_short_are_skipped_as_truncated() {
         std::fs::write(&path, &bytes[..bytes.len() * 2 / 5]).unwrap();
     }
     let mut index = LibraryIndex::open(&dir.path().join("index.sqlite3")).unwrap();
-    let report = index.scan(&music, &mut |_| {}).unwrap();
+    let report = index.index_music(&music, &mut |_| {}).unwrap();
     for ext in ["wav", "mp3", "flac"] {
         let skipped = report
             .skipped
@@ -500,7 +505,7 @@ fn aac_files_are_read_from_their_tags_folders_and_sound() {
     std::fs::write(&whole, &bytes[..bytes.len() * 2 / 5]).unwrap();
 
     let mut index = LibraryIndex::open(&dir.path().join("index.sqlite3")).unwrap();
-    let report = index.scan(&music, &mut |_| {}).unwrap();
+    let report = index.index_music(&music, &mut |_| {}).unwrap();
     println!("{report:#?}");
     let song = |relative: &str| {
         let path = music.join(relative).canonicalize().unwrap();

@@ -195,7 +195,7 @@ fn plays_and_skips_in_the_index_steer_the_next_queue() {
     let s = setup();
     let config = Config::load_for(&s.config, Scope::Library).unwrap().library;
     let mut index = LibraryIndex::open(&s.db).unwrap();
-    index.scan(&s.music, &mut |_| {}).unwrap();
+    index.index_music(&s.music, &mut |_| {}).unwrap();
     let recommender = Recommender::from_config(&config);
     let tamil = |i: usize| {
         s.music

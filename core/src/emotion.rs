@@ -104,14 +104,31 @@ impl EmotionProbs {
     pub fn iter(&self) -> impl Iterator<Item = (Emotion, f32)> + '_ {
         Emotion::ALL.into_iter().zip(self.0.iter().copied())
     }
+}
 
-    /// A JSON object `{label: probability}` in label order.
-    pub fn to_json(&self) -> serde_json::Value {
-        let map: serde_json::Map<String, serde_json::Value> = self
-            .iter()
-            .map(|(e, p)| (e.as_str().to_string(), serde_json::json!(p)))
-            .collect();
-        serde_json::Value::Object(map)
+/// Written as an object `{label: probability}` in label order; read back from one that names
+/// all seven labels.
+impl Serialize for EmotionProbs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(7))?;
+        for (e, p) in self.iter() {
+            map.serialize_entry(e.as_str(), &p)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EmotionProbs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = std::collections::BTreeMap::<Emotion, f32>::deserialize(deserializer)?;
+        let mut probs = [0.0; 7];
+        for e in Emotion::ALL {
+            probs[e.index()] = *map
+                .get(&e)
+                .ok_or_else(|| serde::de::Error::custom(format!("no probability for {e}")))?;
+        }
+        Ok(EmotionProbs(probs))
     }
 }
 
@@ -148,6 +165,8 @@ mod tests {
     fn top_picks_the_largest_probability() {
         let p = EmotionProbs([0.1, 0.0, 0.05, 0.6, 0.2, 0.05, 0.0]);
         assert_eq!(p.top(), (Emotion::Happy, 0.6));
-        assert_eq!(p.to_json()["sad"], serde_json::json!(0.2f32));
+        let json = serde_json::to_value(p).unwrap();
+        assert_eq!(json["sad"], serde_json::json!(0.2f32));
+        assert_eq!(serde_json::from_value::<EmotionProbs>(json).unwrap(), p);
     }
 }

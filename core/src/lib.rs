@@ -9,7 +9,9 @@
 //! - what the box shows: [`screen`] (one value per screen) and [`ui`] (drawing them on any
 //!   embedded-graphics target);
 //! - the config file: [`config`], every section, its defaults and its checks;
-//! - [`backoff`]: how often a missing device is tried again.
+//! - the control protocol: [`protocol`] (commands and answers) and [`status`];
+//! - [`backoff`]: how often a missing device is tried again; [`path_text`]: any file name as
+//!   text.
 //!
 //! The `moodbox` crate around it holds the shells: the vision models, the library index,
 //! the device drivers and simulators, the device workers, the daemon loop and the CLI.
@@ -20,12 +22,15 @@ pub mod emotion;
 pub mod language;
 pub mod machine;
 pub mod mood;
+pub mod path_text;
 pub mod player;
 pub mod policy;
 pub mod press;
+pub mod protocol;
 pub mod recommend;
 pub mod screen;
 pub mod song;
+pub mod status;
 pub mod ui;
 
 pub use emotion::{Emotion, EmotionProbs};

@@ -21,6 +21,8 @@ pub enum PlayerEvent {
     TrackFailed { path: PathBuf, error: String },
     /// The output device failed; playback is paused while it is reopened.
     DeviceLost { device: String, error: String },
+    /// A queue came while no output device could be opened yet; it was dropped.
+    Unavailable { device: String },
     /// The output device is back; playback resumed.
     DeviceReopened { device: String },
     /// The queue ran out (after the last song ended or failed, or a skip past the end).

@@ -11,11 +11,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use serde_json::Value;
 
-use moodbox::daemon::socket::request;
+use moodbox::daemon::socket::{request, status};
 use moodbox::library::synth::{self, SongRecipe};
 use moodbox_core::config::vision::default_models_dir;
+use moodbox_core::protocol::{Reply, ScanAnswer};
 
 const PRESSES: usize = 20;
 const IDLE_SECONDS: u64 = 30;
@@ -89,8 +89,12 @@ async fn measure(daemon: &mut Daemon, dir: &Path) -> anyhow::Result<Figures> {
     let mut press_ms = Vec::with_capacity(PRESSES);
     for n in 0..PRESSES {
         let answer = ctl(&socket, "scan").await?;
-        if answer["outcome"] != "mood" {
-            bail!("press {}: the scan found no mood: {answer}", n + 1);
+        if !matches!(&answer, Reply::Scan(scan) if matches!(scan.answer, ScanAnswer::Mood { .. })) {
+            bail!(
+                "press {}: the scan found no mood: {}",
+                n + 1,
+                answer.to_line()
+            );
         }
         press_ms.push(wait_for_first_audio(&socket).await?);
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -114,18 +118,16 @@ async fn measure(daemon: &mut Daemon, dir: &Path) -> anyhow::Result<Figures> {
     })
 }
 
-async fn ctl(socket: &Path, command: &str) -> anyhow::Result<Value> {
-    request(socket, command, Duration::from_secs(30))
-        .await
-        .map_err(anyhow::Error::msg)
+async fn ctl(socket: &Path, command: &str) -> anyhow::Result<Reply> {
+    Ok(request(socket, command, Duration::from_secs(30)).await?)
 }
 
 /// The press-to-first-audio figure of the last press, once the daemon has it.
 async fn wait_for_first_audio(socket: &Path) -> anyhow::Result<f64> {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        let status = ctl(socket, "status").await?;
-        if let Some(ms) = status["last_scan"]["press_to_first_audio_ms"].as_f64() {
+        let status = status(socket, Duration::from_secs(30)).await?;
+        if let Some(ms) = status.last_scan.press_to_first_audio_ms {
             return Ok(ms);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -219,10 +221,8 @@ impl Daemon {
                     std::fs::read_to_string(&self.log).unwrap_or_default()
                 );
             }
-            if let Ok(status) = request(socket, "status", Duration::from_secs(5)).await {
-                if status["library"]["scanning"] == false
-                    && status["library"]["songs"].as_u64().unwrap_or(0) > 0
-                {
+            if let Ok(status) = status(socket, Duration::from_secs(5)).await {
+                if !status.library.indexing && status.library.songs > 0 {
                     return Ok(());
                 }
             }

@@ -99,7 +99,7 @@ fn rescan_times(dir: &Path) -> anyhow::Result<()> {
     let db = dir.join("library.sqlite3");
     let mut index = LibraryIndex::open(&db)?;
     let started = Instant::now();
-    let first = index.scan(&music, &mut |_| {})?;
+    let first = index.index_music(&music, &mut |_| {})?;
     let first_s = started.elapsed().as_secs_f64();
     anyhow::ensure!(
         first.added == FILES,
@@ -109,7 +109,7 @@ fn rescan_times(dir: &Path) -> anyhow::Result<()> {
     let mut times = Vec::new();
     for _ in 0..5 {
         let started = Instant::now();
-        let again = index.scan(&music, &mut |_| {})?;
+        let again = index.index_music(&music, &mut |_| {})?;
         times.push(started.elapsed().as_secs_f64());
         anyhow::ensure!(
             again.unchanged == FILES,

@@ -310,8 +310,8 @@ impl PressLog {
                     log.queue = Some(text);
                     log.queue_songs = rec.songs.clone();
                 }
-                DaemonEvent::QueueFailed(e) => {
-                    log.queue = Some(format!("no queue: {}", e.error));
+                DaemonEvent::QueueFailed { reason, .. } => {
+                    log.queue = Some(format!("no queue: {reason}"));
                     until = Some(tokio::time::Instant::now() + Duration::from_secs(2));
                 }
                 DaemonEvent::Player(PlayerEvent::TrackStarted { path, .. }) => {
@@ -375,18 +375,16 @@ async fn wait_for(
         .context("the daemon did not start within 60 s")?
 }
 
-/// Waits until the first library scan is done, asking the daemon over its control socket.
+/// Waits until the music folder is first indexed, asking the daemon over its control socket.
 async fn wait_for_library(socket: &Path) -> anyhow::Result<()> {
     for _ in 0..600 {
-        let status = moodbox::daemon::socket::request(socket, "status", Duration::from_secs(5))
-            .await
-            .map_err(anyhow::Error::msg)?;
-        let library = &status["library"];
-        if library["scanning"] == false && library["songs"].as_u64().unwrap_or(0) > 0 {
+        let status = moodbox::daemon::socket::status(socket, Duration::from_secs(5)).await?;
+        let library = &status.library;
+        if !library.indexing && library.songs > 0 {
             println!(
                 "  library indexed: {} songs ({})",
-                library["songs"],
-                library["last_scan"].as_str().unwrap_or("")
+                library.songs,
+                library.last_index.as_deref().unwrap_or("")
             );
             return Ok(());
         }

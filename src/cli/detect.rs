@@ -97,7 +97,7 @@ fn reading_json(path: &Path, r: &FrameReading) -> serde_json::Value {
                 "keypoints": f.face.keypoints.iter().map(|p| [p.x, p.y]).collect::<Vec<_>>(),
                 "emotion": emotion.as_str(),
                 "confidence": confidence,
-                "probs": f.probs.to_json(),
+                "probs": f.probs,
             })
         })
         .collect();

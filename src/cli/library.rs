@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use moodbox::library::{LibraryIndex, ScanPhase, ScanReport};
+use moodbox::library::{IndexPhase, IndexReport, LibraryIndex};
 use moodbox_core::config::{Config, LibraryConfig, Scope, DEFAULT_PATH};
 use moodbox_core::language::normalise_language;
 use moodbox_core::mood::Mood;
@@ -122,16 +122,16 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         ProgressBar::hidden()
     };
     let report = index
-        .scan(&config.music_dir, &mut |p| match p.phase {
-            ScanPhase::Walking => bar.set_message("listing files"),
-            ScanPhase::Examining => {
+        .index_music(&config.music_dir, &mut |p| match p.phase {
+            IndexPhase::Walking => bar.set_message("listing files"),
+            IndexPhase::Examining => {
                 bar.set_length(p.total as u64);
                 bar.set_position(p.done as u64);
                 if let Some(name) = p.path.as_deref().and_then(Path::file_name) {
                     bar.set_message(name.to_string_lossy().into_owned());
                 }
             }
-            ScanPhase::Done => bar.finish_and_clear(),
+            IndexPhase::Done => bar.finish_and_clear(),
         })
         .with_context(|| format!("scanning {}", config.music_dir.display()))?;
     bar.finish_and_clear();
@@ -150,7 +150,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
 
 fn print_report(
     out: &mut impl Write,
-    r: &ScanReport,
+    r: &IndexReport,
     index: &Path,
     songs: usize,
 ) -> std::io::Result<()> {

@@ -1,24 +1,26 @@
-//! The scan worker: a thread that owns the camera and both vision models (neither may block
-//! the async threads). A scan captures the configured number of frames, reads every face in
-//! every frame, drops the frames, and answers with the combined mood.
+//! The scan worker: owns the camera and both vision models (neither may block the async
+//! threads). A scan captures the configured number of frames, reads every face in every
+//! frame, drops the frames, and answers with the combined mood.
 //!
 //! A camera that is missing at start or fails later is closed and reopened with capped
 //! backoff in the background; a scan while it is missing tries once more at once and
-//! otherwise answers "no camera", so the box never hangs on a press.
+//! otherwise answers "no camera", so the box never hangs on a press. New vision settings are
+//! loaded on this thread too, and a model that fails to load leaves the old ones in place.
 
-use std::path::PathBuf;
-use std::sync::mpsc;
-use std::thread::{self, JoinHandle};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 use tracing::{debug, info, warn};
 
-use super::reopen::{DeviceStatus, Reopen};
+use moodbox_core::backoff::Backoff;
+use moodbox_core::config::{CameraConfig, CameraDriver, VisionConfig};
+use moodbox_core::machine::ScanOutcome;
+use moodbox_core::status::DeviceStatus;
+
 use crate::hardware::camera::{open_camera, Camera, CameraError, Frame};
 use crate::vision::{aggregate, FrameReading, ModelError, VisionPipeline};
-use moodbox_core::config::{CameraConfig, VisionConfig};
-use moodbox_core::machine::ScanOutcome;
+use crate::worker::{Link, Service, Worker};
 
 /// The result of one scan, with what the status command reports about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,183 +30,95 @@ pub struct ScanReport {
     pub elapsed: Duration,
 }
 
-enum Msg {
+pub enum ScanMsg {
     Scan {
         frames: usize,
         reply: oneshot::Sender<ScanReport>,
     },
-    Reconfigure {
+    Configure {
         camera: CameraConfig,
-        vision: Box<VisionPipeline>,
+        vision: VisionConfig,
         debug_frames_dir: Option<PathBuf>,
     },
-    Shutdown,
 }
 
-/// Handle to the scan thread; dropping it closes the camera and joins the thread.
+/// Handle to the scan worker; dropping it closes the camera.
 pub struct Scanner {
-    tx: mpsc::Sender<Msg>,
-    thread: Option<JoinHandle<()>>,
-    status: DeviceStatus,
+    worker: Worker<ScanMsg>,
 }
 
 impl Scanner {
-    /// Loads the models (an error here is fatal: the box cannot work without them) and
-    /// starts the thread, which opens the camera.
+    /// Starts the worker with loaded models (the box cannot work without them: load them with
+    /// [`VisionPipeline::load`] first, off the async threads); the worker opens the camera.
     pub fn start(
         camera: CameraConfig,
-        vision: &VisionConfig,
+        vision: VisionPipeline,
         debug_frames_dir: Option<PathBuf>,
-    ) -> Result<Scanner, ModelError> {
-        let pipeline = VisionPipeline::load(vision)?;
-        let (tx, rx) = mpsc::channel();
-        let status = DeviceStatus::new();
-        let worker = Worker {
+    ) -> Scanner {
+        let worker = Worker::start("camera", Backoff::default(), move |_| ScanService {
             config: camera,
             camera: None,
-            vision: pipeline,
+            vision,
             debug_frames_dir,
-            reopen: Reopen::new("camera", status.clone()),
-        };
-        let thread = thread::Builder::new()
-            .name("moodbox-scan".into())
-            .spawn(move || worker.run(rx))
-            .expect("spawning the scan thread");
-        Ok(Scanner {
-            tx,
-            thread: Some(thread),
-            status,
-        })
+        });
+        Scanner { worker }
     }
 
     /// Starts a scan of `frames` frames; the answer arrives on the returned channel.
     pub fn scan(&self, frames: usize) -> oneshot::Receiver<ScanReport> {
         let (reply, rx) = oneshot::channel();
-        if self.tx.send(Msg::Scan { frames, reply }).is_err() {
+        if self.worker.send(ScanMsg::Scan { frames, reply }).is_err() {
             warn!("the scan thread has stopped");
         }
         rx
     }
 
     /// New camera settings, models and debug option (after SIGHUP); the camera is reopened.
-    pub fn reconfigure(
+    pub fn configure(
         &self,
         camera: CameraConfig,
-        vision: &VisionConfig,
+        vision: VisionConfig,
         debug_frames_dir: Option<PathBuf>,
-    ) -> Result<(), ModelError> {
-        let vision = Box::new(VisionPipeline::load(vision)?);
-        let _ = self.tx.send(Msg::Reconfigure {
+    ) {
+        let _ = self.worker.send(ScanMsg::Configure {
             camera,
             vision,
             debug_frames_dir,
         });
-        Ok(())
     }
 
-    /// `Ok(description)` while the camera is open, `Err(why not)` otherwise.
-    pub fn camera_status(&self) -> Result<String, String> {
-        self.status.get()
-    }
-
-    /// Closes the camera and waits up to `wait` for the thread (a capture in progress ends
-    /// at its own timeout; the process may exit before that).
-    pub fn shutdown(mut self, wait: Duration) {
-        let _ = self.tx.send(Msg::Shutdown);
-        if let Some(thread) = self.thread.take() {
-            join_within(thread, wait, "scan");
-        }
+    pub fn camera_status(&self) -> DeviceStatus {
+        self.worker.status()
     }
 }
 
-impl Drop for Scanner {
-    fn drop(&mut self) {
-        let _ = self.tx.send(Msg::Shutdown);
-    }
+/// Loads both vision models; an error here means the box cannot read faces.
+pub fn load_models(vision: &VisionConfig) -> Result<VisionPipeline, ModelError> {
+    VisionPipeline::load(vision)
 }
 
-/// Joins `thread` if it ends within `wait`; otherwise leaves it to end on its own.
-pub(crate) fn join_within(thread: JoinHandle<()>, wait: Duration, name: &str) {
-    let deadline = Instant::now() + wait;
-    while !thread.is_finished() && Instant::now() < deadline {
-        thread::sleep(Duration::from_millis(5));
-    }
-    if thread.is_finished() {
-        let _ = thread.join();
-    } else {
-        warn!("the {name} thread is still busy; not waiting for it");
-    }
-}
-
-struct Worker {
+struct ScanService {
     config: CameraConfig,
     camera: Option<Box<dyn Camera>>,
     vision: VisionPipeline,
     debug_frames_dir: Option<PathBuf>,
-    reopen: Reopen,
 }
 
-impl Worker {
-    fn run(mut self, rx: mpsc::Receiver<Msg>) {
-        self.try_open();
-        while let Ok(msg) = self.reopen.recv(&rx) {
-            match msg {
-                None => {
-                    self.try_open();
-                }
-                Some(Msg::Scan { frames, reply }) => {
-                    let report = self.scan(frames);
-                    let _ = reply.send(report);
-                }
-                Some(Msg::Reconfigure {
-                    camera,
-                    vision,
-                    debug_frames_dir,
-                }) => {
-                    self.config = camera;
-                    self.vision = *vision;
-                    self.debug_frames_dir = debug_frames_dir;
-                    self.camera = None;
-                    self.reopen.reset();
-                    self.try_open();
-                }
-                Some(Msg::Shutdown) => break,
-            }
-        }
-        self.camera = None;
-        info!("camera released");
-    }
-
-    /// Opens the camera; on failure the next attempt is scheduled with backoff.
-    fn try_open(&mut self) -> bool {
-        match open_camera(&self.config) {
-            Ok(camera) => {
-                info!(camera = %camera.describe(), "camera ready");
-                self.reopen.opened(camera.describe());
-                self.camera = Some(camera);
-                true
-            }
-            Err(e) => {
-                self.reopen.open_failed(&e);
-                false
-            }
-        }
-    }
-
-    fn scan(&mut self, frames: usize) -> ScanReport {
+impl ScanService {
+    fn scan(&mut self, frames: usize, link: &mut Link) -> ScanReport {
         let start = Instant::now();
         let report = |outcome, frames| ScanReport {
             outcome,
             frames,
             elapsed: start.elapsed(),
         };
-        if self.camera.is_none() && !self.try_open() {
-            return report(self.camera_failed_from_status(), 0);
+        if self.camera.is_none() {
+            link.report_open(self.open());
         }
         let captured = match self.camera.as_mut().map(|c| c.capture(frames)) {
             Some(Ok(frames)) => frames,
-            Some(Err(e)) => return report(self.capture_failed(e), 0),
-            None => return report(self.camera_failed_from_status(), 0),
+            Some(Err(e)) => return report(self.capture_failed(e, link), 0),
+            None => return report(self.camera_missing(link), 0),
         };
         let n = captured.len();
         match self.read_frames(captured) {
@@ -216,32 +130,28 @@ impl Worker {
         }
     }
 
-    fn camera_failed_from_status(&self) -> ScanOutcome {
-        let error = self.reopen.status().err().unwrap_or_default();
+    fn camera_missing(&self, link: &Link) -> ScanOutcome {
         ScanOutcome::CameraFailed {
-            device: self.config_device(),
-            error,
+            device: self.device_name(),
+            error: link.get().text().to_string(),
         }
     }
 
-    fn config_device(&self) -> String {
+    /// The device the config names: the image or folder for the simulators.
+    fn device_name(&self) -> String {
         match (&self.config.path, self.config.driver) {
-            (
-                Some(path),
-                moodbox_core::config::CameraDriver::Image
-                | moodbox_core::config::CameraDriver::Folder,
-            ) => path.display().to_string(),
+            (Some(path), CameraDriver::Image | CameraDriver::Folder) => path.display().to_string(),
             _ => self.config.device.to_string(),
         }
     }
 
     /// A failed capture: a lost camera is closed and reopened in the background.
-    fn capture_failed(&mut self, e: CameraError) -> ScanOutcome {
+    fn capture_failed(&mut self, e: CameraError, link: &mut Link) -> ScanOutcome {
         warn!(error = %e, "capture failed");
         let device = e.device().to_string();
         if e.is_no_camera() {
             self.camera = None;
-            self.reopen.lost(&e);
+            link.lost(&e);
         }
         ScanOutcome::CameraFailed {
             device,
@@ -260,6 +170,61 @@ impl Worker {
         }
         Ok(readings)
     }
+
+    fn configure(
+        &mut self,
+        camera: CameraConfig,
+        vision: VisionConfig,
+        debug_frames_dir: Option<PathBuf>,
+        link: &mut Link,
+    ) {
+        match VisionPipeline::load(&vision) {
+            Ok(pipeline) => self.vision = pipeline,
+            Err(e) => warn!(error = %e, "new vision settings not applied; keeping the old models"),
+        }
+        self.config = camera;
+        self.debug_frames_dir = debug_frames_dir;
+        self.close();
+        link.reset();
+        link.report_open(self.open());
+    }
+}
+
+impl Service for ScanService {
+    type Msg = ScanMsg;
+    type Error = CameraError;
+
+    fn open(&mut self) -> Result<String, CameraError> {
+        let camera = open_camera(&self.config)?;
+        let description = camera.describe();
+        info!(camera = %description, "camera ready");
+        self.camera = Some(camera);
+        Ok(description)
+    }
+
+    fn close(&mut self) {
+        self.camera = None;
+    }
+
+    fn handle(&mut self, msg: ScanMsg, link: &mut Link) {
+        match msg {
+            ScanMsg::Scan { frames, reply } => {
+                let _ = reply.send(self.scan(frames, link));
+            }
+            ScanMsg::Configure {
+                camera,
+                vision,
+                debug_frames_dir,
+            } => self.configure(camera, vision, debug_frames_dir, link),
+        }
+    }
+}
+
+impl Drop for ScanService {
+    fn drop(&mut self) {
+        self.camera = None;
+        info!("camera released");
+    }
 }
 
 /// The mood of a scan, or why there is none.
@@ -275,7 +240,7 @@ pub fn outcome_of(readings: &[FrameReading]) -> ScanOutcome {
     }
 }
 
-fn save_debug_frame(dir: &std::path::Path, frame: &Frame) {
+fn save_debug_frame(dir: &Path, frame: &Frame) {
     let path = dir.join(format!("frame-{:06}.png", frame.sequence));
     let result = std::fs::create_dir_all(dir)
         .map_err(|e| e.to_string())

@@ -1,74 +1,67 @@
 //! The control socket: a Unix stream socket (mode 0660) taking one command per line and
-//! answering each with one line of JSON. `moodbox ctl` is its client.
-//!
-//! Commands: `scan`, `skip`, `stop`, `volume N` (0..=100), `status`, `rescan`.
+//! answering each with one line of JSON ([`moodbox_core::protocol`]). `moodbox ctl` is its
+//! client ([`request`]).
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, warn};
 
-/// The longest command line accepted.
-const MAX_LINE: u64 = 256;
-
-/// A parsed command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
-    Scan,
-    Skip,
-    Stop,
-    Volume(u8),
-    Status,
-    Rescan,
-}
-
-impl Command {
-    pub fn parse(line: &str) -> Result<Command, String> {
-        let mut words = line.split_whitespace();
-        let cmd = words.next().unwrap_or("").to_ascii_lowercase();
-        let arg = words.next();
-        if words.next().is_some() {
-            return Err(format!("too many words in {line:?}"));
-        }
-        match (cmd.as_str(), arg) {
-            ("scan", None) => Ok(Command::Scan),
-            ("skip", None) => Ok(Command::Skip),
-            ("stop", None) => Ok(Command::Stop),
-            ("status", None) => Ok(Command::Status),
-            ("rescan", None) => Ok(Command::Rescan),
-            ("volume", Some(n)) => n
-                .parse::<u8>()
-                .ok()
-                .filter(|v| *v <= 100)
-                .map(Command::Volume)
-                .ok_or_else(|| format!("volume takes a number from 0 to 100, not {n:?}")),
-            ("volume", None) => Err("volume takes a number from 0 to 100, e.g. `volume 40`".into()),
-            ("", _) => Err("empty command".into()),
-            _ => Err(format!(
-                "unknown command {line:?}; commands: scan, skip, stop, volume N, status, rescan"
-            )),
-        }
-    }
-}
+use moodbox_core::protocol::{Command, Reply, MAX_LINE};
+use moodbox_core::status::Status;
 
 /// A command from a client and where its answer goes.
-pub type Request = (Command, oneshot::Sender<Value>);
+pub type Request = (Command, oneshot::Sender<Reply>);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SocketError {
-    #[error("control socket {path}: {what}: {source}")]
+    #[error("control socket {}: {what}: {source}", path.display())]
     Bind {
         path: PathBuf,
         what: &'static str,
         source: std::io::Error,
     },
-    #[error("control socket {path}: another moodbox is already running and listening there")]
+    #[error("control socket {}: another moodbox is already running and listening there", path.display())]
     InUse { path: PathBuf },
+}
+
+/// Why `moodbox ctl` got no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("cannot connect to {}: {source} (is moodbox running? `systemctl status moodbox`)", path.display())]
+    Connect {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot send to {}: {source}", path.display())]
+    Send {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no answer from {}: {source}", path.display())]
+    Receive {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no answer from {}: the daemon closed the connection (is it shutting down?)", path.display())]
+    Closed { path: PathBuf },
+    #[error("garbled answer from {}: {source}", path.display())]
+    Garbled {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("no answer from {} within {} s", path.display(), waited.as_secs())]
+    Timeout { path: PathBuf, waited: Duration },
+    #[error("{} answered `{command}` with {answer}", path.display())]
+    Unexpected {
+        path: PathBuf,
+        command: &'static str,
+        answer: String,
+    },
 }
 
 /// Binds the socket (removing a stale one left by a crash) with mode 0660.
@@ -114,23 +107,11 @@ async fn client(stream: UnixStream, requests: mpsc::Sender<Request>) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read.take(64 * 1024)).lines();
     while let Ok(Some(line)) = lines.next_line().await {
-        let answer = if line.len() as u64 > MAX_LINE {
-            json!({"ok": false, "error": format!("command longer than {MAX_LINE} bytes")})
-        } else {
-            match Command::parse(&line) {
-                Ok(cmd) => {
-                    let (tx, rx) = oneshot::channel();
-                    if requests.send((cmd, tx)).await.is_err() {
-                        return;
-                    }
-                    rx.await.unwrap_or_else(
-                        |_| json!({"ok": false, "error": "moodbox is shutting down"}),
-                    )
-                }
-                Err(error) => json!({"ok": false, "error": error}),
-            }
+        let answer = answer(&line, &requests).await;
+        let Some(answer) = answer else {
+            return;
         };
-        let mut text = answer.to_string();
+        let mut text = answer.to_line();
         text.push('\n');
         if write.write_all(text.as_bytes()).await.is_err() {
             break;
@@ -139,52 +120,89 @@ async fn client(stream: UnixStream, requests: mpsc::Sender<Request>) {
     debug!("control client left");
 }
 
-/// Sends one command and returns the daemon's JSON answer (the `moodbox ctl` client).
-pub async fn request(path: &Path, command: &str, timeout: Duration) -> Result<Value, String> {
+/// The daemon's answer to one line; `None` when the daemon has stopped listening.
+async fn answer(line: &str, requests: &mpsc::Sender<Request>) -> Option<Reply> {
+    if line.len() > MAX_LINE {
+        return Some(Reply::failure(format!(
+            "command longer than {MAX_LINE} bytes"
+        )));
+    }
+    let command = match Command::parse(line) {
+        Ok(command) => command,
+        Err(error) => return Some(Reply::failure(error)),
+    };
+    if let Some(old) = Command::old_name_in(line) {
+        warn!("`{old}` is an old name: use `{}`", line_name(command));
+    }
+    let (tx, rx) = oneshot::channel();
+    requests.send((command, tx)).await.ok()?;
+    Some(
+        rx.await
+            .unwrap_or_else(|_| Reply::failure("moodbox is shutting down")),
+    )
+}
+
+fn line_name(command: Command) -> &'static str {
+    match command {
+        Command::Scan => "scan",
+        Command::Skip => "skip",
+        Command::Stop => "stop",
+        Command::Volume(_) => "volume N",
+        Command::Status => "status",
+        Command::Reindex => "reindex",
+    }
+}
+
+/// Sends one command and returns the daemon's answer (the `moodbox ctl` client).
+pub async fn request(path: &Path, command: &str, timeout: Duration) -> Result<Reply, RequestError> {
+    let path_buf = || path.to_path_buf();
     let work = async {
-        let mut stream = UnixStream::connect(path).await.map_err(|e| {
-            format!(
-                "cannot connect to {}: {e} (is moodbox running? `systemctl status moodbox`)",
-                path.display()
-            )
-        })?;
+        let mut stream =
+            UnixStream::connect(path)
+                .await
+                .map_err(|source| RequestError::Connect {
+                    path: path_buf(),
+                    source,
+                })?;
         stream
             .write_all(format!("{command}\n").as_bytes())
             .await
-            .map_err(|e| format!("cannot send to {}: {e}", path.display()))?;
+            .map_err(|source| RequestError::Send {
+                path: path_buf(),
+                source,
+            })?;
         let mut line = String::new();
-        BufReader::new(stream)
+        let read = BufReader::new(stream)
             .read_line(&mut line)
             .await
-            .map_err(|e| format!("no answer from {}: {e}", path.display()))?;
-        serde_json::from_str(&line)
-            .map_err(|e| format!("garbled answer from {}: {e}", path.display()))
+            .map_err(|source| RequestError::Receive {
+                path: path_buf(),
+                source,
+            })?;
+        if read == 0 {
+            return Err(RequestError::Closed { path: path_buf() });
+        }
+        serde_json::from_str(&line).map_err(|source| RequestError::Garbled {
+            path: path_buf(),
+            source,
+        })
     };
-    tokio::time::timeout(timeout, work).await.map_err(|_| {
-        format!(
-            "no answer from {} within {} s",
-            path.display(),
-            timeout.as_secs()
-        )
-    })?
+    tokio::time::timeout(timeout, work)
+        .await
+        .map_err(|_| RequestError::Timeout {
+            path: path_buf(),
+            waited: timeout,
+        })?
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn commands_parse_and_bad_ones_explain() {
-        assert_eq!(Command::parse("scan"), Ok(Command::Scan));
-        assert_eq!(Command::parse(" STATUS "), Ok(Command::Status));
-        assert_eq!(Command::parse("volume 40"), Ok(Command::Volume(40)));
-        assert!(Command::parse("volume 140")
-            .unwrap_err()
-            .contains("0 to 100"));
-        assert!(Command::parse("volume").is_err());
-        assert!(Command::parse("dance")
-            .unwrap_err()
-            .contains("commands: scan"));
-        assert!(Command::parse("scan now").is_err());
+/// Asks for the daemon's status.
+pub async fn status(path: &Path, timeout: Duration) -> Result<Status, RequestError> {
+    match request(path, "status", timeout).await? {
+        Reply::Status(reply) => Ok(reply.status),
+        other => Err(RequestError::Unexpected {
+            path: path.to_path_buf(),
+            command: "status",
+            answer: other.to_line(),
+        }),
     }
 }

@@ -1,9 +1,9 @@
-//! The music library's errors. Per-file problems during a scan (a broken song, an unknown
+//! The music library's errors. Per-file problems while indexing (a broken song, an unknown
 //! format) are not errors: they are recorded as skipped files with a reason.
 
 use std::path::PathBuf;
 
-/// What can go wrong opening the index, scanning or reading the config.
+/// What can go wrong opening the index or indexing the music folder.
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
     /// The index file could not be opened or created, even after moving a corrupt one aside.
@@ -53,8 +53,19 @@ pub enum LibraryError {
         #[source]
         source: std::io::Error,
     },
-    /// The `[library]` section of the config file is malformed or makes no sense. Fix: the
-    /// message names the key and says what to write instead.
-    #[error("config {file}: {message}")]
-    Config { file: PathBuf, message: String },
+}
+
+impl LibraryError {
+    /// The index file is damaged: it must be moved aside and rebuilt (reopening does that).
+    pub fn is_corrupt(&self) -> bool {
+        use rusqlite::ErrorCode;
+        match self {
+            LibraryError::Corrupt { .. } => true,
+            LibraryError::Database { source, .. } | LibraryError::Open { source, .. } => matches!(
+                source.sqlite_error_code(),
+                Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+            ),
+            _ => false,
+        }
+    }
 }

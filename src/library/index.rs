@@ -2,11 +2,11 @@
 //! its reason, and the play and skip history the recommender learns from.
 //!
 //! SQLite in WAL mode with `synchronous=NORMAL` stays consistent after a power cut (the last
-//! commits may roll back), and scans commit in small batches, so an interrupted scan leaves
-//! an index that works and the next scan finishes the job. A file that is not a database or
+//! commits may roll back), and indexing runs commit in small batches, so an interrupted indexing run leaves
+//! an index that works and the next indexing run finishes the job. A file that is not a database or
 //! fails `PRAGMA quick_check` is renamed to `<name>.corrupt-<unix time>` and a fresh index is
 //! built in its place, with a warning (the play history in it is lost; the songs come back
-//! with the next scan).
+//! with the next indexing run).
 //!
 //! Paths are stored as raw bytes, so any file name the file system allows works. The history
 //! keeps the newest [`HISTORY_ROWS`] plays and skips, so it never grows without bound.
@@ -76,7 +76,7 @@ CREATE TABLE skips (
 CREATE INDEX skips_by_mood ON skips (mood, path);
 ";
 
-/// A file the scan could not use, and why.
+/// A file indexing could not use, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SkippedFile {
     pub path: PathBuf,
@@ -88,11 +88,11 @@ pub struct SkippedFile {
 pub(crate) struct FileStamp {
     pub size: u64,
     pub mtime_ns: i64,
-    pub scanner: i64,
+    pub indexer: i64,
 }
 
-/// The open index. `Send`, so a scan can run on a background thread; open a second one on
-/// the same file to read while it scans (WAL lets readers and one writer work together).
+/// The open index. `Send`, so indexing can run on a background thread; open a second one on
+/// the same file to read while it indexes (WAL lets readers and one writer work together).
 pub struct LibraryIndex {
     pub(crate) conn: Connection,
     path: PathBuf,
@@ -271,7 +271,7 @@ impl LibraryIndex {
             .map_err(|e| self.db_error(e))
     }
 
-    /// Files the scans could not use, with the reason, ordered by path.
+    /// Files indexing runs could not use, with the reason, ordered by path.
     pub fn skipped(&self) -> Result<Vec<SkippedFile>, LibraryError> {
         let run = || -> rusqlite::Result<Vec<SkippedFile>> {
             let mut stmt = self
@@ -384,7 +384,7 @@ impl LibraryIndex {
     }
 
     /// Every stamped path (songs and skipped files, the latter flagged `true`) for deciding
-    /// what a scan must re-read.
+    /// what indexing must re-read.
     pub(crate) fn stamps(&self) -> rusqlite::Result<HashMap<PathBuf, (FileStamp, bool)>> {
         let mut out = HashMap::new();
         for (table, skipped) in [("songs", false), ("skipped", true)] {
@@ -397,7 +397,7 @@ impl LibraryIndex {
                     FileStamp {
                         size: r.get::<_, i64>(1)? as u64,
                         mtime_ns: r.get(2)?,
-                        scanner: r.get(3)?,
+                        indexer: r.get(3)?,
                     },
                 ))
             })?;

@@ -1,24 +1,24 @@
-//! The music library: scanning, tags, folder conventions, audio analysis, the SQLite index and
-//! the recommender.
+//! The music library: indexing the music folder (tags, folder conventions, audio analysis)
+//! into a SQLite index, and recommending from it.
 //!
-//! A scan ([`LibraryIndex::scan`]) walks the music folder, reads each new or changed file's
-//! tags ([`tags`]), takes the language and mood from tags, then folder names ([`folders`]),
-//! then, for the mood, the sound itself ([`analysis`]), and stores the result in a SQLite
-//! file ([`index`]). The recommender ([`mod@recommend`]) turns a facial [`moodbox_core::Emotion`] into a
-//! queue of songs through a [`MoodPolicy`], the preferred languages and the play history.
+//! Indexing ([`LibraryIndex::index_music`]) walks the music folder, reads each new or changed
+//! file's tags ([`tags`]), takes the language and mood from tags, then folder names
+//! ([`folders`]), then, for the mood, the sound itself ([`analysis`]), and stores the result in
+//! a SQLite file ([`index`]). Recommending ([`mod@recommend`]) loads the songs and the play
+//! history from it for the core's recommender.
 
 pub mod analysis;
 pub mod decode;
 pub mod error;
 pub mod folders;
 pub mod index;
+mod indexer;
 pub mod recommend;
-mod scan;
 pub mod synth;
 pub mod tags;
 
 pub use analysis::{Analysis, Features};
 pub use error::LibraryError;
 pub use index::{LibraryIndex, SkippedFile};
+pub use indexer::{IndexPhase, IndexProgress, IndexReport, AUDIO_EXTENSIONS};
 pub use recommend::{recommend, recommend_from_index};
-pub use scan::{ScanPhase, ScanProgress, ScanReport, AUDIO_EXTENSIONS};

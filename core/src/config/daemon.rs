@@ -22,8 +22,10 @@ pub struct DaemonConfig {
     pub mood_screen_seconds: f32,
     /// Seconds an error screen (no face, too dark, no camera) stays up.
     pub message_screen_seconds: f32,
-    /// Scan the music folder into the index when the daemon starts (and on SIGHUP).
-    pub scan_library_on_start: bool,
+    /// Index the music folder when the daemon starts and when it reloads its config
+    /// (SIGHUP). Its old name, `scan_library_on_start`, is still read.
+    #[serde(alias = "scan_library_on_start")]
+    pub index_on_start: bool,
     /// DEBUG ONLY: write every captured frame as PNG into this folder. Off by default;
     /// otherwise frames never leave memory.
     pub debug_frames_dir: Option<PathBuf>,
@@ -36,7 +38,7 @@ impl Default for DaemonConfig {
             frames_per_scan: 3,
             mood_screen_seconds: 3.0,
             message_screen_seconds: 4.0,
-            scan_library_on_start: true,
+            index_on_start: true,
             debug_frames_dir: None,
         }
     }

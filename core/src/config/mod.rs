@@ -33,6 +33,19 @@ pub use display::{ColorOrder, DisplayConfig, DisplayDriver, OptionalLine};
 pub use library::LibraryConfig;
 pub use vision::VisionConfig;
 
+/// Keys that were renamed: (section, old name, new name). The old names are serde aliases.
+const RENAMED_KEYS: [(&str, &str, &str); 1] =
+    [("daemon", "scan_library_on_start", "index_on_start")];
+
+/// Whether `[section]` of the TOML `text` sets `key`.
+fn toml_has_key(text: &str, section: &str, key: &str) -> bool {
+    text.parse::<toml::Table>().is_ok_and(|t| {
+        t.get(section)
+            .and_then(|s| s.as_table())
+            .is_some_and(|s| s.contains_key(key))
+    })
+}
+
 /// Where the Debian package installs the config.
 pub const DEFAULT_PATH: &str = "/etc/moodbox/config.toml";
 
@@ -80,10 +93,20 @@ impl Config {
         Config::parse_for(text, path, Scope::Daemon)
     }
 
-    /// Parses config text that came from `path` and checks the sections `scope` uses.
+    /// Parses config text that came from `path` and checks the sections `scope` uses. Keys
+    /// under an old name are read, with a warning naming the new one.
     pub fn parse_for(text: &str, path: &Path, scope: Scope) -> Result<Config, ConfigError> {
         let mut config: Config =
             toml::from_str(text).map_err(|e| error::syntax_error(text, path, &e))?;
+        for (section, old, new) in RENAMED_KEYS {
+            if toml_has_key(text, section, old) {
+                let line = locate::line_of(text, section, old).unwrap_or(1);
+                tracing::warn!(
+                    "{}:{line}: {section}.{old} is now called {section}.{new}; rename it (the old name still works)",
+                    path.display()
+                );
+            }
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         config.rebase_paths(base);
         let problems: Vec<LocatedProblem> = config

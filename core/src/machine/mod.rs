@@ -1,8 +1,16 @@
 //! The daemon's behaviour as plain, synchronous code: Idle → Scanning → ShowingMood →
 //! Playing → Idle. Inputs (button presses, control commands, scan results, player events,
 //! clock ticks) go in; actions (screens to show, scans to start, queues to play, history to
-//! record) come out. No threads, no I/O, no clock of its own: the async shell in
-//! `daemon::run` feeds it and carries its actions out, and tests drive it directly.
+//! record) come out. No threads, no I/O, no clock of its own: the daemon's shell feeds it and
+//! carries its actions out, and tests drive it directly.
+//!
+//! It also keeps what the box knows about itself: the volume, whether the sound card is
+//! there, how the last scan went and how long a press took to reach the speaker
+//! ([`Machine::report`]).
+
+mod report;
+
+pub use report::MachineReport;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -40,16 +48,12 @@ pub enum Input {
     ScanFinished(ScanOutcome),
     /// The recommender's queue for the last mood.
     QueueChosen(Recommendation),
-    /// The recommender could not build a queue (empty library, index error).
+    /// The recommender could not build a queue (empty library, index error) for the user's
+    /// first language.
     QueueFailed {
         language: String,
-        error: String,
     },
     Player(PlayerEvent),
-    /// The player could not be opened (no sound card); playback requests are dropped.
-    SoundUnavailable {
-        device: String,
-    },
     /// Time passed (a deadline from [`Machine::next_deadline`] came).
     Tick,
 }
@@ -76,7 +80,7 @@ pub enum Action {
 }
 
 /// The phase reported by `status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Idle,
@@ -138,11 +142,16 @@ pub struct Machine {
     last_mood: Option<ScanMood>,
     /// Last second of elapsed time drawn on the now-playing screen.
     drawn_second: Option<u64>,
+    /// The sound card that could not be opened or was lost, while it is missing.
     sound_missing: Option<String>,
+    /// 0..=100.
+    volume: u8,
+    timer: report::PressTimer,
 }
 
 impl Machine {
-    pub fn new(timing: Timing) -> Machine {
+    /// A machine at rest, at `volume` (0..=100).
+    pub fn new(timing: Timing, volume: u8) -> Machine {
         Machine {
             timing,
             scan_started: None,
@@ -155,6 +164,8 @@ impl Machine {
             last_mood: None,
             drawn_second: None,
             sound_missing: None,
+            volume: volume.min(100),
+            timer: report::PressTimer::default(),
         }
     }
 
@@ -225,17 +236,17 @@ impl Machine {
             Input::ScanPressed => self.scan_pressed(now),
             Input::SkipPressed => self.skip_pressed(),
             Input::StopPressed => self.stop_pressed(),
-            Input::Volume(v) => vec![Action::SetVolume(f32::from(v.min(100)) / 100.0)],
+            Input::Volume(v) => {
+                self.volume = v.min(100);
+                vec![Action::SetVolume(f32::from(self.volume) / 100.0)]
+            }
             Input::ScanFinished(outcome) => self.scan_finished(outcome, now),
             Input::QueueChosen(rec) => self.queue_chosen(rec, now),
-            Input::QueueFailed { language, .. } => {
+            Input::QueueFailed { language } => {
+                self.timer.no_playback();
                 self.overlay(Screen::Error(ErrorScreen::NoSongs { language }), now)
             }
             Input::Player(event) => self.player_event(event, now),
-            Input::SoundUnavailable { device } => {
-                self.sound_missing = Some(device.clone());
-                self.overlay(Screen::Error(ErrorScreen::NoSoundCard { device }), now)
-            }
             Input::Tick => self.tick(now),
         }
     }
@@ -245,6 +256,7 @@ impl Machine {
             return Vec::new(); // one scan at a time; the press is already being answered
         }
         self.scan_started = Some(now);
+        self.timer.pressed(now);
         self.scan_step = 0;
         self.overlay = None;
         vec![
@@ -279,7 +291,10 @@ impl Machine {
     }
 
     fn scan_finished(&mut self, outcome: ScanOutcome, now: Instant) -> Vec<Action> {
-        self.scan_started = None;
+        if let Some(started) = self.scan_started.take() {
+            self.timer
+                .scanned(&outcome, now.saturating_duration_since(started));
+        }
         match outcome {
             ScanOutcome::Mood(mood) => {
                 let screen = Screen::Mood {
@@ -308,8 +323,10 @@ impl Machine {
     fn queue_chosen(&mut self, rec: Recommendation, now: Instant) -> Vec<Action> {
         if let Some(device) = &self.sound_missing {
             let device = device.clone();
+            self.timer.no_playback();
             return self.overlay(Screen::Error(ErrorScreen::NoSoundCard { device }), now);
         }
+        self.timer.queued();
         self.queue_order = rec.songs.iter().map(|s| s.path.clone()).collect();
         self.queue = rec.songs.into_iter().map(|s| (s.path.clone(), s)).collect();
         self.queue_emotion = Some(rec.emotion);
@@ -350,6 +367,11 @@ impl Machine {
                     Vec::new()
                 }
             }
+            PlayerEvent::Unavailable { device } => {
+                self.sound_missing = Some(device.clone());
+                self.timer.no_playback();
+                self.overlay(Screen::Error(ErrorScreen::NoSoundCard { device }), now)
+            }
             PlayerEvent::DeviceLost { device, .. } => {
                 self.overlay(Screen::Error(ErrorScreen::NoSoundCard { device }), now)
             }
@@ -358,10 +380,12 @@ impl Machine {
                 self.overlay = None;
                 self.base_screen(now)
             }
+            PlayerEvent::FirstSample { at, .. } => {
+                self.timer.first_sample(at);
+                Vec::new()
+            }
             // The next TrackStarted or QueueFinished tells what comes after a song.
-            PlayerEvent::TrackEnded { .. }
-            | PlayerEvent::FirstSample { .. }
-            | PlayerEvent::TrackFailed { .. } => Vec::new(),
+            PlayerEvent::TrackEnded { .. } | PlayerEvent::TrackFailed { .. } => Vec::new(),
         }
     }
 
@@ -429,330 +453,4 @@ impl Machine {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::emotion::EmotionProbs;
-    use crate::song::MoodSource;
-
-    fn song(path: &str, mood: Mood) -> Song {
-        Song {
-            path: PathBuf::from(path),
-            title: path.trim_end_matches(".wav").to_string(),
-            artist: Some("Band".into()),
-            album: None,
-            genre: None,
-            language: Some("en".into()),
-            mood,
-            mood_source: MoodSource::Folder,
-            confidence: 1.0,
-            valence: 0.5,
-            arousal: 0.5,
-            bpm: None,
-            duration_s: Some(60.0),
-        }
-    }
-
-    fn mood(emotion: Emotion) -> ScanMood {
-        let mut p = [0.0; 7];
-        p[emotion.index()] = 0.9;
-        ScanMood {
-            probs: EmotionProbs(p),
-            emotion,
-            confidence: 0.9,
-            faces: 1,
-            readings: 3,
-            frames_with_faces: 3,
-        }
-    }
-
-    fn queue(emotion: Emotion, songs: Vec<Song>) -> Recommendation {
-        Recommendation {
-            emotion,
-            policy: "match".into(),
-            moods: vec![songs[0].mood],
-            songs,
-            fallback: None,
-        }
-    }
-
-    fn shows(actions: &[Action]) -> Vec<&Screen> {
-        actions
-            .iter()
-            .filter_map(|a| {
-                if let Action::Show(s) = a {
-                    Some(s)
-                } else {
-                    None
-                }
-            })
-            .collect()
-    }
-
-    /// Presses the button, finishes the scan with `emotion`, chooses `songs`, starts the first.
-    fn play(m: &mut Machine, t: Instant, emotion: Emotion, songs: Vec<Song>) -> Vec<Action> {
-        let first = songs[0].path.clone();
-        let mut all = m.handle(Input::ScanPressed, t);
-        all.extend(m.handle(Input::ScanFinished(ScanOutcome::Mood(mood(emotion))), t));
-        all.extend(m.handle(Input::QueueChosen(queue(emotion, songs)), t));
-        all.extend(m.handle(
-            Input::Player(PlayerEvent::TrackStarted {
-                path: first,
-                duration: None,
-            }),
-            t,
-        ));
-        all
-    }
-
-    #[test]
-    fn a_press_scans_shows_the_mood_then_plays_the_queue() {
-        let mut m = Machine::new(Timing::default());
-        let t0 = Instant::now();
-        assert_eq!(m.start(), vec![Action::Show(Screen::Idle)]);
-        assert_eq!(m.phase(t0), Phase::Idle);
-        assert_eq!(m.next_deadline(), None, "an idle box sleeps");
-
-        let a = m.handle(Input::ScanPressed, t0);
-        assert_eq!(
-            a,
-            vec![
-                Action::Show(Screen::Scanning { step: 0 }),
-                Action::StartScan
-            ]
-        );
-        assert_eq!(m.phase(t0), Phase::Scanning);
-
-        let a = m.handle(
-            Input::ScanFinished(ScanOutcome::Mood(mood(Emotion::Happy))),
-            t0,
-        );
-        assert!(matches!(
-            shows(&a)[..],
-            [Screen::Mood {
-                emotion: Emotion::Happy,
-                faces: 1,
-                ..
-            }]
-        ));
-        assert!(a.contains(&Action::ChooseQueue(Emotion::Happy)));
-        assert_eq!(m.phase(t0), Phase::ShowingMood);
-
-        let songs = vec![song("a.wav", Mood::Happy), song("b.wav", Mood::Happy)];
-        let a = m.handle(Input::QueueChosen(queue(Emotion::Happy, songs)), t0);
-        assert_eq!(
-            a,
-            vec![Action::PlayQueue(vec!["a.wav".into(), "b.wav".into()])]
-        );
-
-        let t1 = t0 + Duration::from_millis(200);
-        let a = m.handle(
-            Input::Player(PlayerEvent::TrackStarted {
-                path: "a.wav".into(),
-                duration: None,
-            }),
-            t1,
-        );
-        assert_eq!(
-            a,
-            vec![Action::RecordPlay {
-                path: "a.wav".into(),
-                emotion: Emotion::Happy,
-                mood: Mood::Happy
-            }],
-            "the mood screen stays up for its time"
-        );
-        assert_eq!(m.queue_remaining(), 1);
-
-        let t2 = t0 + Timing::default().mood_screen;
-        assert_eq!(m.next_deadline(), Some(t2));
-        let a = m.handle(Input::Tick, t2);
-        assert!(
-            matches!(shows(&a)[..], [Screen::NowPlaying { title, mood, for_emotion: Emotion::Happy, .. }] if title == "a" && mood == "happy")
-        );
-        assert_eq!(m.phase(t2), Phase::Playing);
-        assert!(
-            m.next_deadline()
-                .is_some_and(|d| d > t2 && d <= t2 + Duration::from_secs(1)),
-            "the clock on screen ticks"
-        );
-    }
-
-    #[test]
-    fn no_face_too_dark_and_no_camera_show_an_error_and_keep_the_music() {
-        let t = Instant::now();
-        for (outcome, want) in [
-            (ScanOutcome::NoFace { too_dark: false }, ErrorScreen::NoFace),
-            (ScanOutcome::NoFace { too_dark: true }, ErrorScreen::TooDark),
-            (
-                ScanOutcome::CameraFailed {
-                    device: "/dev/video0".into(),
-                    error: "gone".into(),
-                },
-                ErrorScreen::NoCamera {
-                    device: "/dev/video0".into(),
-                },
-            ),
-        ] {
-            let mut m = Machine::new(Timing::default());
-            play(&mut m, t, Emotion::Sad, vec![song("s.wav", Mood::Sad)]);
-            m.handle(Input::ScanPressed, t);
-            let a = m.handle(Input::ScanFinished(outcome), t);
-            assert_eq!(
-                a,
-                vec![Action::Show(Screen::Error(want))],
-                "no playback change"
-            );
-            assert_eq!(m.phase(t), Phase::Playing);
-            let back = t + Timing::default().message_screen;
-            let a = m.handle(Input::Tick, back);
-            assert!(
-                matches!(shows(&a)[..], [Screen::NowPlaying { .. }]),
-                "the song comes back on screen"
-            );
-        }
-    }
-
-    #[test]
-    fn a_press_while_playing_rescans_and_replaces_the_queue() {
-        let t = Instant::now();
-        let mut m = Machine::new(Timing::default());
-        play(&mut m, t, Emotion::Happy, vec![song("h.wav", Mood::Happy)]);
-        let a = play(
-            &mut m,
-            t,
-            Emotion::Sad,
-            vec![song("s1.wav", Mood::Sad), song("s2.wav", Mood::Sad)],
-        );
-        assert!(a.contains(&Action::PlayQueue(vec!["s1.wav".into(), "s2.wav".into()])));
-        assert_eq!(m.now_playing().unwrap().song.path, PathBuf::from("s1.wav"));
-        assert_eq!(m.now_playing().unwrap().for_emotion, Emotion::Sad);
-        // A late start of a song from the old queue is ignored.
-        assert!(m
-            .handle(
-                Input::Player(PlayerEvent::TrackStarted {
-                    path: "h.wav".into(),
-                    duration: None
-                }),
-                t
-            )
-            .is_empty());
-    }
-
-    #[test]
-    fn one_scan_at_a_time() {
-        let t = Instant::now();
-        let mut m = Machine::new(Timing::default());
-        assert_eq!(m.handle(Input::ScanPressed, t).len(), 2);
-        assert!(m.handle(Input::ScanPressed, t).is_empty());
-    }
-
-    #[test]
-    fn skip_records_the_skip_for_the_songs_mood_and_stop_goes_idle() {
-        let t = Instant::now();
-        let mut m = Machine::new(Timing::default());
-        assert!(
-            m.handle(Input::SkipPressed, t).is_empty(),
-            "nothing to skip"
-        );
-        play(
-            &mut m,
-            t,
-            Emotion::Angry,
-            vec![
-                song("e.wav", Mood::Energetic),
-                song("f.wav", Mood::Energetic),
-            ],
-        );
-        assert_eq!(
-            m.handle(Input::SkipPressed, t),
-            vec![
-                Action::RecordSkip {
-                    path: "e.wav".into(),
-                    mood: Mood::Energetic
-                },
-                Action::SkipTrack
-            ]
-        );
-        assert_eq!(
-            m.handle(Input::StopPressed, t),
-            vec![Action::StopPlayback, Action::Show(Screen::Idle)]
-        );
-        assert_eq!(m.phase(t), Phase::Idle);
-        assert_eq!(m.next_deadline(), None);
-    }
-
-    #[test]
-    fn the_end_of_the_queue_returns_to_idle() {
-        let t = Instant::now();
-        let mut m = Machine::new(Timing {
-            mood_screen: Duration::ZERO,
-            ..Timing::default()
-        });
-        play(&mut m, t, Emotion::Happy, vec![song("a.wav", Mood::Happy)]);
-        m.handle(Input::Tick, t);
-        let a = m.handle(
-            Input::Player(PlayerEvent::QueueFinished),
-            t + Duration::from_secs(60),
-        );
-        assert_eq!(a, vec![Action::Show(Screen::Idle)]);
-        assert_eq!(m.phase(t + Duration::from_secs(60)), Phase::Idle);
-    }
-
-    #[test]
-    fn no_songs_and_no_sound_card_are_shown() {
-        let t = Instant::now();
-        let mut m = Machine::new(Timing::default());
-        m.handle(Input::ScanPressed, t);
-        m.handle(
-            Input::ScanFinished(ScanOutcome::Mood(mood(Emotion::Happy))),
-            t,
-        );
-        let a = m.handle(
-            Input::QueueFailed {
-                language: "ta".into(),
-                error: "empty".into(),
-            },
-            t,
-        );
-        assert_eq!(
-            a,
-            vec![Action::Show(Screen::Error(ErrorScreen::NoSongs {
-                language: "ta".into()
-            }))]
-        );
-        let a = m.handle(
-            Input::SoundUnavailable {
-                device: "hw:CARD=Headphones".into(),
-            },
-            t,
-        );
-        assert_eq!(
-            a,
-            vec![Action::Show(Screen::Error(ErrorScreen::NoSoundCard {
-                device: "hw:CARD=Headphones".into()
-            }))]
-        );
-    }
-
-    #[test]
-    fn volume_is_a_fraction() {
-        let mut m = Machine::new(Timing::default());
-        assert_eq!(
-            m.handle(Input::Volume(40), Instant::now()),
-            vec![Action::SetVolume(0.4)]
-        );
-    }
-
-    #[test]
-    fn the_scanning_screen_animates() {
-        let t = Instant::now();
-        let mut m = Machine::new(Timing::default());
-        m.handle(Input::ScanPressed, t);
-        let step = Timing::default().scan_animation;
-        assert_eq!(m.next_deadline(), Some(t + step));
-        assert_eq!(
-            m.handle(Input::Tick, t + step),
-            vec![Action::Show(Screen::Scanning { step: 1 })]
-        );
-    }
-}
+mod tests;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 /// Why audio output could not start (failures of single songs are
 /// [`PlayerEvent::TrackFailed`](super::PlayerEvent::TrackFailed) events, not errors).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AudioError {
     /// No ALSA device by that name. Fix: set `[audio] device` to one of the listed names.
     #[error("no ALSA output device {device:?}; available: {}", list(available))]

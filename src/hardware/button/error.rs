@@ -24,11 +24,17 @@ pub enum ButtonError {
     #[error("GPIO {pin} does not exist on this board: [button] bcm_pin takes a BCM number 2..=27 (17 is header pin 11)")]
     NoSuchPin { pin: u8 },
 
+    /// This moodbox was built without GPIO support (cargo feature `gpio`). Fix: set
+    /// `[button] driver = "none"`, or install a build with it (the Debian package has it).
+    #[error("this moodbox was built without GPIO support: set [button] driver = \"none\"")]
+    NotBuiltIn,
+
     /// Any other failure while setting up the pin or its interrupt.
     #[error("setting up the button on GPIO {pin} failed: {detail}")]
     Setup { pin: u8, detail: String },
 }
 
+#[cfg(feature = "gpio")]
 impl ButtonError {
     /// Maps an rppal error for `pin` to the variant a user can act on.
     pub fn from_gpio(pin: u8, err: rppal::gpio::Error) -> ButtonError {
@@ -57,7 +63,7 @@ impl ButtonError {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "gpio"))]
 mod tests {
     use super::*;
     use rppal::gpio::Error as E;

@@ -1,33 +1,31 @@
-//! The real scan button: a GPIO input through rppal, interrupt-driven on both edges.
+//! The real scan button's line: a GPIO input through rppal, interrupt-driven on both edges.
 //!
 //! The interrupt callback (on rppal's interrupt thread) only forwards the edge and its kernel
-//! timestamp to the classifier thread; debouncing and classification happen there.
+//! timestamp to the button's worker; debouncing and classification happen there.
 
-use rppal::gpio::{Event, Gpio, InputPin, Trigger};
-use tokio::sync::mpsc::UnboundedSender;
-use tracing::{info, warn};
+use std::time::Duration;
+
+use moodbox_core::config::ButtonConfig;
 
 use super::error::ButtonError;
-use super::worker::{monotonic_now, EdgeWorker, WorkerMsg};
-use super::Button;
-use moodbox_core::config::{ButtonConfig, PressTiming};
-use moodbox_core::press::{ButtonEvent, PressClassifier};
 
-/// A push button between a GPIO pin and ground (by default).
-pub struct GpioButton {
-    // Field order matters: the pin (and its interrupt thread) goes before the worker.
-    _pin: InputPin,
-    _worker: EdgeWorker,
+/// A claimed GPIO pin delivering its edges; dropping it releases the pin.
+pub struct GpioLine {
+    #[cfg(feature = "gpio")]
+    _pin: rppal::gpio::InputPin,
     bcm_pin: u8,
     active_low: bool,
 }
 
-impl GpioButton {
-    /// Claims `config.bcm_pin`, sets its pull resistor and starts delivering events.
+impl GpioLine {
+    /// Claims `config.bcm_pin`, sets its pull resistor and calls `edge(pressed, at)` on every
+    /// change (`at` on CLOCK_MONOTONIC). Also says whether the button reads pressed now.
+    #[cfg(feature = "gpio")]
     pub fn open(
         config: &ButtonConfig,
-        events: UnboundedSender<ButtonEvent>,
-    ) -> Result<GpioButton, ButtonError> {
+        edge: impl Fn(bool, Duration) + Send + 'static,
+    ) -> Result<(GpioLine, bool), ButtonError> {
+        use rppal::gpio::{Event, Gpio, Trigger};
         let pin_no = config.bcm_pin;
         let gpio = Gpio::new().map_err(|e| ButtonError::from_gpio(pin_no, e))?;
         let pin = gpio
@@ -41,42 +39,36 @@ impl GpioButton {
         let active_low = config.active_low;
         let pressed_now = input.is_low() == active_low;
         if pressed_now {
-            warn!(
+            tracing::warn!(
                 pin = pin_no,
                 "the button reads pressed at start-up (held, stuck, or active_low wrong?)"
             );
         }
-        let classifier =
-            PressClassifier::with_level(PressTiming::from(config), pressed_now, monotonic_now());
-        let worker = EdgeWorker::start(classifier, events);
-        let edges = worker.sender();
         input
             .set_async_interrupt(Trigger::Both, None, move |event: Event| {
                 let high = event.trigger == Trigger::RisingEdge;
-                let pressed = high != active_low;
-                let _ = edges.send(WorkerMsg::Edge {
-                    pressed,
-                    at: event.timestamp,
-                });
+                edge(high != active_low, event.timestamp);
             })
             .map_err(|e| ButtonError::from_gpio(pin_no, e))?;
-        info!(
-            pin = pin_no,
-            pull_up = config.pull_up,
-            active_low,
-            "scan button ready"
-        );
-        Ok(GpioButton {
+        let line = GpioLine {
             _pin: input,
-            _worker: worker,
             bcm_pin: pin_no,
             active_low,
-        })
+        };
+        Ok((line, pressed_now))
     }
-}
 
-impl Button for GpioButton {
-    fn describe(&self) -> String {
+    /// Without GPIO support compiled in, there is no line to claim.
+    #[cfg(not(feature = "gpio"))]
+    pub fn open(
+        config: &ButtonConfig,
+        _edge: impl Fn(bool, Duration) + Send + 'static,
+    ) -> Result<(GpioLine, bool), ButtonError> {
+        let _ = (config.bcm_pin, config.active_low);
+        Err(ButtonError::NotBuiltIn)
+    }
+
+    pub fn describe(&self) -> String {
         let level = if self.active_low {
             "active low"
         } else {

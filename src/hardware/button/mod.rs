@@ -1,16 +1,17 @@
 //! Scan button: GPIO input (rppal) with debounce and press classification, and a simulator.
 //!
 //! A short press scans, a long press (default 1 s) skips to the next song, and holding it
-//! (default 5 s) stops playback; see [`classifier`] for the exact rules, including when each
-//! event fires. Events go out on a tokio unbounded channel the daemon selects on.
+//! (default 5 s) stops playback; see [`moodbox_core::press`] for the exact rules, including
+//! when each event fires. Events go out on a tokio unbounded channel the daemon selects on.
 //!
-//! | driver | what it is                                                                 |
-//! |--------|----------------------------------------------------------------------------|
-//! | `gpio` | [`GpioButton`]: BCM pin, pull-up and active-low by default, edge interrupts |
-//! | `none` | [`NoButton`]: presses come from the control socket                         |
+//! | driver | what it is                                                                  |
+//! |--------|-----------------------------------------------------------------------------|
+//! | `gpio` | [`GpioLine`]: BCM pin, pull-up and active-low by default, edge interrupts    |
+//! | `none` | no button: presses come from the control socket                             |
 //!
-//! [`SimButton`] injects presses (edges with real timing, or ready-made events) through the
-//! same debounce and classification, for tests and the demo.
+//! Either runs on a [`Button`] worker. [`SimButton`] injects presses (edges with real timing,
+//! or ready-made events) through the same worker, debounce and classification, for tests and
+//! the demo.
 //!
 //! Wiring: a momentary push button between BCM 17 (header pin 11) and ground (pin 9); the
 //! SoC's internal pull-up holds the line high, the button pulls it low. See `hardware/README.md`.
@@ -47,28 +48,46 @@ mod sim;
 mod worker;
 
 pub use error::ButtonError;
-pub use gpio::GpioButton;
-pub use sim::{NoButton, SimButton};
+pub use gpio::GpioLine;
+pub use sim::SimButton;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use moodbox_core::config::{ButtonConfig, ButtonDriver};
+use moodbox_core::backoff::Backoff;
+use moodbox_core::config::ButtonConfig;
 use moodbox_core::press::ButtonEvent;
+use moodbox_core::status::DeviceStatus;
 
-/// A source of button events; events go to the channel given when it was built, and
-/// dropping it stops them.
-pub trait Button: Send {
-    /// A one-line description for logs and status output.
-    fn describe(&self) -> String;
+use crate::worker::Worker;
+use worker::{ButtonMsg, ButtonService, LineKind};
+
+/// The button `[button]` names, on its worker: a GPIO pin claimed (and claimed again with
+/// backoff while it cannot be), or no button at all. Dropping it releases the pin.
+pub struct Button {
+    worker: Worker<ButtonMsg>,
 }
 
-/// Builds the button `config` names, delivering its events to `events`.
-pub fn open_button(
-    config: &ButtonConfig,
-    events: UnboundedSender<ButtonEvent>,
-) -> Result<Box<dyn Button>, ButtonError> {
-    Ok(match config.driver {
-        ButtonDriver::Gpio => Box::new(GpioButton::open(config, events)?),
-        ButtonDriver::None => Box::new(NoButton),
-    })
+impl Button {
+    /// Starts the button `config` names, delivering its events to `events`.
+    pub fn start(config: &ButtonConfig, events: UnboundedSender<ButtonEvent>) -> Button {
+        let config = config.clone();
+        let worker = Worker::start("button", Backoff::default(), move |mailbox| {
+            ButtonService::new(config, LineKind::Configured, events, mailbox)
+        });
+        Button { worker }
+    }
+
+    /// New settings: the line is released and the one `config` names claimed.
+    pub fn configure(&self, config: &ButtonConfig) {
+        let _ = self.worker.send(ButtonMsg::Configure(config.clone()));
+    }
+
+    pub fn status(&self) -> DeviceStatus {
+        self.worker.status()
+    }
+
+    /// The status once the first attempt to open the line is over (at most `within`).
+    pub fn first_status(&self, within: std::time::Duration) -> DeviceStatus {
+        self.worker.first_status(within)
+    }
 }

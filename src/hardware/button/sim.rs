@@ -1,34 +1,37 @@
-//! A button with no hardware: presses are injected by code (the control socket, tests, the
-//! demo). Edges go through the same debounce and classification as the GPIO button.
+//! A button with no hardware: its line is moved by code (tests, the demo). Edges go through
+//! the same worker, debounce and classification as the GPIO button's.
 
 use std::thread;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::worker::{monotonic_now, EdgeWorker, WorkerMsg};
-use super::Button;
-use moodbox_core::config::{ButtonConfig, PressTiming};
-use moodbox_core::press::{ButtonEvent, PressClassifier};
+use moodbox_core::backoff::Backoff;
+use moodbox_core::config::ButtonConfig;
+use moodbox_core::press::ButtonEvent;
+
+use super::worker::{monotonic_now, ButtonMsg, ButtonService, LineKind};
+use crate::worker::Worker;
 
 /// A simulated push button.
 pub struct SimButton {
-    worker: EdgeWorker,
+    worker: Worker<ButtonMsg>,
 }
 
 impl SimButton {
     /// A released button classified with `config`'s timing.
     pub fn new(config: &ButtonConfig, events: UnboundedSender<ButtonEvent>) -> SimButton {
-        let classifier = PressClassifier::new(PressTiming::from(config));
-        SimButton {
-            worker: EdgeWorker::start(classifier, events),
-        }
+        let config = config.clone();
+        let worker = Worker::start("button", Backoff::default(), move |mailbox| {
+            ButtonService::new(config, LineKind::Simulated, events, mailbox)
+        });
+        SimButton { worker }
     }
 
     /// Sets the line level now, as one edge of a real button would (bounce included, if the
     /// caller toggles quickly).
     pub fn set_pressed(&self, pressed: bool) {
-        let _ = self.worker.sender().send(WorkerMsg::Edge {
+        let _ = self.worker.send(ButtonMsg::Edge {
             pressed,
             at: monotonic_now(),
         });
@@ -43,21 +46,6 @@ impl SimButton {
 
     /// Sends an already classified event, skipping the timing (the control socket's "scan").
     pub fn inject(&self, event: ButtonEvent) {
-        let _ = self.worker.sender().send(WorkerMsg::Inject(event));
-    }
-}
-
-impl Button for SimButton {
-    fn describe(&self) -> String {
-        "simulated button".into()
-    }
-}
-
-/// The `none` driver: no physical button at all.
-pub struct NoButton;
-
-impl Button for NoButton {
-    fn describe(&self) -> String {
-        "no button (presses come from the control socket)".into()
+        let _ = self.worker.send(ButtonMsg::Inject(event));
     }
 }

@@ -1,130 +1,156 @@
-//! The thread that runs a [`PressClassifier`]: edges come in on a channel (from the GPIO
-//! interrupt thread or the simulator), events go out on the daemon's tokio channel. It sleeps
-//! until the next edge or the classifier's next deadline, so it costs nothing while idle.
+//! The button's worker: runs a [`PressClassifier`] on the edges of its line (the GPIO
+//! interrupt thread or the simulator sends them) and sends the events to the daemon's tokio
+//! channel. It sleeps until the next edge or the classifier's next deadline, so it costs
+//! nothing while idle; a GPIO line that cannot be claimed is tried again with backoff.
 
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
-use tracing::{debug, warn};
+use tracing::{debug, info};
 
+use moodbox_core::config::{ButtonConfig, ButtonDriver, PressTiming};
 use moodbox_core::press::{ButtonEvent, PressClassifier};
 
-/// Messages for the worker.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum WorkerMsg {
+use super::error::ButtonError;
+use super::gpio::GpioLine;
+use crate::worker::{Link, Mailbox, Service};
+
+/// Messages for the button's worker.
+#[derive(Debug, Clone)]
+pub(crate) enum ButtonMsg {
     /// The line now reads `pressed`, since `at` (CLOCK_MONOTONIC).
-    Edge {
-        pressed: bool,
-        at: Duration,
-    },
+    Edge { pressed: bool, at: Duration },
     /// An already classified event (the control socket's "scan").
     Inject(ButtonEvent),
-    Shutdown,
+    /// New settings: release the line and claim the one they name.
+    Configure(ButtonConfig),
 }
 
-/// Owns the classifier thread; dropping it stops and joins the thread.
-pub(crate) struct EdgeWorker {
-    tx: mpsc::Sender<WorkerMsg>,
-    thread: Option<JoinHandle<()>>,
+/// Which line the worker listens to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineKind {
+    /// The configured driver: a GPIO pin, or none at all.
+    Configured,
+    /// Edges come from a [`super::SimButton`].
+    Simulated,
 }
 
 /// Edge timestamps further than this from our clock are replaced by our clock's reading
 /// (guards against an edge source that stamps with another clock).
 const MAX_CLOCK_SKEW: Duration = Duration::from_secs(1);
 
-impl EdgeWorker {
-    pub(crate) fn start(
-        mut classifier: PressClassifier,
-        events: UnboundedSender<ButtonEvent>,
-    ) -> EdgeWorker {
-        let (tx, rx) = mpsc::channel();
-        let thread = thread::Builder::new()
-            .name("moodbox-button".into())
-            .spawn(move || run(&mut classifier, &rx, &events))
-            .expect("spawning the button thread");
-        EdgeWorker {
-            tx,
-            thread: Some(thread),
-        }
-    }
-
-    /// A sender for edges and injected events (cheap to clone into an interrupt callback).
-    pub(crate) fn sender(&self) -> mpsc::Sender<WorkerMsg> {
-        self.tx.clone()
-    }
-}
-
-impl Drop for EdgeWorker {
-    fn drop(&mut self) {
-        let _ = self.tx.send(WorkerMsg::Shutdown);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
 /// How long past a deadline the worker waits before deciding, so an edge the kernel stamped
 /// just before the deadline (but that is still on its way through the interrupt thread) is
 /// seen first. Without it a late bounce edge could turn into a phantom press.
 const DELIVERY_GRACE: Duration = Duration::from_millis(5);
 
-fn run(
-    classifier: &mut PressClassifier,
-    rx: &mpsc::Receiver<WorkerMsg>,
-    events: &UnboundedSender<ButtonEvent>,
-) {
-    let send = |event: ButtonEvent| {
+pub(crate) struct ButtonService {
+    config: ButtonConfig,
+    kind: LineKind,
+    classifier: PressClassifier,
+    /// Edges are fed in time order, never before the last time the classifier saw.
+    last_at: Duration,
+    gpio: Option<GpioLine>,
+    events: UnboundedSender<ButtonEvent>,
+    mailbox: Mailbox<ButtonMsg>,
+    /// One moment on both clocks, to turn the classifier's CLOCK_MONOTONIC deadlines into
+    /// `Instant`s.
+    epoch: (Instant, Duration),
+}
+
+impl ButtonService {
+    pub(crate) fn new(
+        config: ButtonConfig,
+        kind: LineKind,
+        events: UnboundedSender<ButtonEvent>,
+        mailbox: Mailbox<ButtonMsg>,
+    ) -> ButtonService {
+        ButtonService {
+            classifier: PressClassifier::new(PressTiming::from(&config)),
+            config,
+            kind,
+            last_at: Duration::ZERO,
+            gpio: None,
+            events,
+            mailbox,
+            epoch: (Instant::now(), monotonic_now()),
+        }
+    }
+
+    fn send(&self, event: ButtonEvent) {
         debug!(?event, "button");
-        events.send(event).is_ok()
-    };
-    // Edges are fed in time order, never before the last time the classifier saw.
-    let mut last_at = Duration::ZERO;
-    loop {
-        let msg = match classifier.next_deadline() {
-            Some(deadline) => {
-                let now = monotonic_now();
-                let wake = deadline + DELIVERY_GRACE;
-                if wake <= now {
-                    last_at = last_at.max(now);
-                    if let Some(event) = classifier.poll(last_at) {
-                        if !send(event) {
-                            return;
-                        }
-                    }
-                    if classifier
-                        .next_deadline()
-                        .is_some_and(|d| d + DELIVERY_GRACE <= now)
-                    {
-                        // Cannot happen with a correct classifier; never spin if it does.
-                        warn!("button classifier deadline did not advance");
-                        thread::sleep(Duration::from_millis(1));
-                    }
-                    continue;
-                }
-                rx.recv_timeout(wake - now)
+        let _ = self.events.send(event);
+    }
+}
+
+impl Service for ButtonService {
+    type Msg = ButtonMsg;
+    type Error = ButtonError;
+
+    fn open(&mut self) -> Result<String, ButtonError> {
+        let timing = PressTiming::from(&self.config);
+        match (self.kind, self.config.driver) {
+            (LineKind::Simulated, _) => {
+                self.classifier = PressClassifier::new(timing);
+                Ok("simulated button".into())
             }
-            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
-        };
-        let delivered = match msg {
-            Ok(WorkerMsg::Edge { pressed, at }) => {
+            (LineKind::Configured, ButtonDriver::None) => {
+                Ok("no button (presses come from the control socket)".into())
+            }
+            (LineKind::Configured, ButtonDriver::Gpio) => {
+                let mailbox = self.mailbox.clone();
+                let (line, pressed_now) = GpioLine::open(&self.config, move |pressed, at| {
+                    mailbox.send(ButtonMsg::Edge { pressed, at });
+                })?;
+                let now = monotonic_now();
+                self.classifier = PressClassifier::with_level(timing, pressed_now, now);
+                self.last_at = now;
+                let description = line.describe();
+                info!(button = %description, "scan button ready");
+                self.gpio = Some(line);
+                Ok(description)
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        self.gpio = None;
+    }
+
+    fn handle(&mut self, msg: ButtonMsg, link: &mut Link) {
+        match msg {
+            ButtonMsg::Edge { pressed, at } => {
                 let now = monotonic_now();
                 let at = if at.abs_diff(now) > MAX_CLOCK_SKEW {
                     now
                 } else {
                     at
                 };
-                last_at = last_at.max(at);
-                classifier.edge(pressed, last_at).is_none_or(send)
+                self.last_at = self.last_at.max(at);
+                if let Some(event) = self.classifier.edge(pressed, self.last_at) {
+                    self.send(event);
+                }
             }
-            Ok(WorkerMsg::Inject(event)) => send(event),
-            Err(RecvTimeoutError::Timeout) => true,
-            Ok(WorkerMsg::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if !delivered {
-            // The daemon dropped its receiver: nobody listens any more.
-            return;
+            ButtonMsg::Inject(event) => self.send(event),
+            ButtonMsg::Configure(config) => {
+                self.close();
+                self.config = config;
+                link.reset();
+                link.report_open(self.open());
+            }
+        }
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        let deadline = self.classifier.next_deadline()? + DELIVERY_GRACE;
+        let (instant, monotonic) = self.epoch;
+        Some(instant + deadline.saturating_sub(monotonic))
+    }
+
+    fn on_deadline(&mut self, _link: &mut Link) {
+        self.last_at = self.last_at.max(monotonic_now());
+        if let Some(event) = self.classifier.poll(self.last_at) {
+            self.send(event);
         }
     }
 }

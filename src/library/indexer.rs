@@ -1,13 +1,13 @@
-//! Scanning the music folder into the index, incrementally.
+//! Indexing the music folder: reading new and changed songs into the index, incrementally.
 //!
 //! 1. Walk the folder (hidden entries skipped, symlinked folders followed once) and keep the
 //!    files with an audio extension: mp3, flac, ogg/oga, wav, m4a/mp4/aac.
 //! 2. Forget indexed paths that are gone (one short transaction).
 //! 3. Re-read only new files and files whose size or modification time changed (or that an
-//!    older moodbox scanned): tags, a decode check, folder hints and, if still moodless,
+//!    older moodbox read): tags, a decode check, folder hints and, if still moodless,
 //!    audio analysis. Results are committed every [`BATCH_FILES`] files or
 //!    [`BATCH_SECONDS`], outside of which no write transaction is held, so an interrupted
-//!    scan keeps everything committed so far and readers are never kept waiting.
+//!    indexing run keeps everything committed so far and readers are never kept waiting.
 //!
 //! A file that cannot be used is recorded in the `skipped` table with the reason and is not
 //! re-read until it changes.
@@ -30,17 +30,17 @@ use crate::library::tags::read_tags;
 use moodbox_core::mood::Mood;
 use moodbox_core::song::MoodSource;
 
-/// Bumped whenever tag reading or analysis changes, so the next scan re-reads every file.
-const SCANNER_VERSION: i64 = 1;
+/// Bumped whenever tag reading or analysis changes, so the next indexing run re-reads every file.
+const INDEXER_VERSION: i64 = 1;
 /// File extensions (lowercase) that are examined; all other files are ignored.
 pub const AUDIO_EXTENSIONS: &[&str] = &["mp3", "flac", "ogg", "oga", "wav", "m4a", "mp4", "aac"];
 const BATCH_FILES: usize = 25;
 const BATCH_SECONDS: Duration = Duration::from_secs(2);
 
-/// Which stage a scan is in.
+/// Which stage an indexing run is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ScanPhase {
+pub enum IndexPhase {
     /// Listing the folder.
     Walking,
     /// Reading new and changed files (`done` of `total`).
@@ -51,8 +51,8 @@ pub enum ScanPhase {
 
 /// A progress report, sent before each file is examined and at each phase change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScanProgress {
-    pub phase: ScanPhase,
+pub struct IndexProgress {
+    pub phase: IndexPhase,
     /// Files examined so far.
     pub done: usize,
     /// Files to examine (new or changed).
@@ -61,9 +61,9 @@ pub struct ScanProgress {
     pub path: Option<PathBuf>,
 }
 
-/// What a scan did.
+/// What an indexing run did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct ScanReport {
+pub struct IndexReport {
     pub music_dir: PathBuf,
     /// Audio files found.
     pub files: usize,
@@ -75,16 +75,18 @@ pub struct ScanReport {
     pub removed: usize,
     /// Files left alone because they had not changed.
     pub unchanged: usize,
-    /// Files examined in this scan that could not be used, with the reason.
+    /// Files examined in this indexing run that could not be used, with the reason.
     pub skipped: Vec<SkippedFile>,
-    /// Unchanged files that earlier scans skipped.
+    /// Unchanged files that earlier indexing runs skipped.
     pub still_skipped: usize,
-    /// Songs whose mood came from each source in this scan (tag, folder, analysis).
+    /// Songs whose mood came from each source in this indexing run (tag, folder, analysis).
     pub mood_sources: HashMap<String, usize>,
     /// Folders that could not be listed (their songs stay indexed as they were).
     pub unreadable_folders: Vec<SkippedFile>,
-    /// The scan was stopped early; run it again to finish.
+    /// The indexing was stopped early; run it again to finish.
     pub interrupted: bool,
+    /// The index file was found corrupt, moved aside and rebuilt before indexing.
+    pub recovered_index: bool,
     pub seconds: f64,
 }
 
@@ -122,23 +124,23 @@ struct FoundFile {
 }
 
 impl LibraryIndex {
-    /// Scans `music_dir` (see the module docs), calling `progress` as it goes.
-    pub fn scan(
+    /// Indexes `music_dir` (see the module docs), calling `progress` as it goes.
+    pub fn index_music(
         &mut self,
         music_dir: &Path,
-        progress: &mut dyn FnMut(ScanProgress),
-    ) -> Result<ScanReport, LibraryError> {
-        self.scan_until(music_dir, progress, &AtomicBool::new(false))
+        progress: &mut dyn FnMut(IndexProgress),
+    ) -> Result<IndexReport, LibraryError> {
+        self.index_music_until(music_dir, progress, &AtomicBool::new(false))
     }
 
-    /// [`LibraryIndex::scan`] that stops cleanly, keeping its work so far, once `stop` is set
+    /// [`LibraryIndex::index_music`] that stops cleanly, keeping its work so far, once `stop` is set
     /// (e.g. on shutdown); the report then says `interrupted`.
-    pub fn scan_until(
+    pub fn index_music_until(
         &mut self,
         music_dir: &Path,
-        progress: &mut dyn FnMut(ScanProgress),
+        progress: &mut dyn FnMut(IndexProgress),
         stop: &AtomicBool,
-    ) -> Result<ScanReport, LibraryError> {
+    ) -> Result<IndexReport, LibraryError> {
         let started = Instant::now();
         let root = music_dir
             .canonicalize()
@@ -153,15 +155,16 @@ impl LibraryIndex {
                 path: music_dir.to_path_buf(),
                 source,
             })?;
-        progress(ScanProgress {
-            phase: ScanPhase::Walking,
+        progress(IndexProgress {
+            phase: IndexPhase::Walking,
             done: 0,
             total: 0,
             path: None,
         });
-        let mut report = ScanReport {
+        let mut report = IndexReport {
             music_dir: root.clone(),
-            ..ScanReport::default()
+            recovered_index: self.recovered_from().is_some(),
+            ..IndexReport::default()
         };
         let mut unreadable = Vec::new();
         let found = walk(&root, &mut unreadable);
@@ -200,8 +203,8 @@ impl LibraryIndex {
                 report.interrupted = true;
                 break;
             }
-            progress(ScanProgress {
-                phase: ScanPhase::Examining,
+            progress(IndexProgress {
+                phase: IndexPhase::Examining,
                 done,
                 total,
                 path: Some(file.path.clone()),
@@ -219,8 +222,8 @@ impl LibraryIndex {
         }
         self.flush(&mut pending, &known, &mut report)?;
         report.seconds = started.elapsed().as_secs_f64();
-        progress(ScanProgress {
-            phase: ScanPhase::Done,
+        progress(IndexProgress {
+            phase: IndexPhase::Done,
             done: total,
             total,
             path: None,
@@ -252,7 +255,7 @@ impl LibraryIndex {
         &mut self,
         pending: &mut Vec<Pending>,
         known: &HashMap<PathBuf, (FileStamp, bool)>,
-        report: &mut ScanReport,
+        report: &mut IndexReport,
     ) -> Result<(), LibraryError> {
         if pending.is_empty() {
             return Ok(());
@@ -291,7 +294,7 @@ impl LibraryIndex {
                                 path,
                                 size,
                                 mtime,
-                                SCANNER_VERSION,
+                                INDEXER_VERSION,
                                 s.title,
                                 s.artist,
                                 s.album,
@@ -313,7 +316,7 @@ impl LibraryIndex {
                                 path,
                                 size,
                                 mtime,
-                                SCANNER_VERSION,
+                                INDEXER_VERSION,
                                 reason
                             ])?;
                         }
@@ -385,7 +388,7 @@ fn walk(root: &Path, unreadable: &mut Vec<SkippedFile>) -> Vec<FoundFile> {
                     stamp: FileStamp {
                         size: meta.len(),
                         mtime_ns: meta.mtime() * 1_000_000_000 + meta.mtime_nsec(),
-                        scanner: SCANNER_VERSION,
+                        indexer: INDEXER_VERSION,
                     },
                 });
             }

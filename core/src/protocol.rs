@@ -1,0 +1,266 @@
+//! The control protocol between `moodbox ctl` (or any client) and the daemon: one command per
+//! line in, one line of JSON out. Both sides use these types, so what the daemon writes is what
+//! the client reads.
+//!
+//! Commands: `scan`, `skip`, `stop`, `volume N` (0..=100), `status`, `reindex` (`rescan`, its
+//! old name, is still understood).
+
+use serde::{Deserialize, Serialize};
+
+use crate::emotion::{Emotion, EmotionProbs};
+use crate::machine::ScanOutcome;
+use crate::status::Status;
+
+/// The longest command line accepted.
+pub const MAX_LINE: usize = 256;
+
+/// A parsed command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Read the faces in front of the camera (the button's short press).
+    Scan,
+    Skip,
+    Stop,
+    Volume(u8),
+    Status,
+    /// Index the music folder again.
+    Reindex,
+}
+
+/// Names a client may still send, and the command each now is.
+const OLD_NAMES: [(&str, &str); 1] = [("rescan", "reindex")];
+
+impl Command {
+    pub fn parse(line: &str) -> Result<Command, String> {
+        let mut words = line.split_whitespace();
+        let cmd = words.next().unwrap_or("").to_ascii_lowercase();
+        let cmd = OLD_NAMES
+            .iter()
+            .find(|(old, _)| *old == cmd)
+            .map_or(cmd.as_str(), |(_, new)| new);
+        let arg = words.next();
+        if words.next().is_some() {
+            return Err(format!("too many words in {line:?}"));
+        }
+        match (cmd, arg) {
+            ("scan", None) => Ok(Command::Scan),
+            ("skip", None) => Ok(Command::Skip),
+            ("stop", None) => Ok(Command::Stop),
+            ("status", None) => Ok(Command::Status),
+            ("reindex", None) => Ok(Command::Reindex),
+            ("volume", Some(n)) => n
+                .parse::<u8>()
+                .ok()
+                .filter(|v| *v <= 100)
+                .map(Command::Volume)
+                .ok_or_else(|| format!("volume takes a number from 0 to 100, not {n:?}")),
+            ("volume", None) => Err("volume takes a number from 0 to 100, e.g. `volume 40`".into()),
+            ("", _) => Err("empty command".into()),
+            _ => Err(format!(
+                "unknown command {line:?}; commands: scan, skip, stop, volume N, status, reindex"
+            )),
+        }
+    }
+
+    /// The old name this line used, if it used one (`rescan`).
+    pub fn old_name_in(line: &str) -> Option<&'static str> {
+        let word = line.split_whitespace().next()?.to_ascii_lowercase();
+        OLD_NAMES
+            .iter()
+            .find(|(old, _)| *old == word)
+            .map(|(old, _)| *old)
+    }
+}
+
+/// What a scan found, as the `scan` command and `status` report it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ScanAnswer {
+    Mood {
+        emotion: Emotion,
+        confidence: f32,
+        faces: usize,
+        probs: EmotionProbs,
+    },
+    TooDark,
+    NoFace,
+    NoCamera {
+        device: String,
+        error: String,
+    },
+}
+
+impl From<&ScanOutcome> for ScanAnswer {
+    fn from(outcome: &ScanOutcome) -> Self {
+        match outcome {
+            ScanOutcome::Mood(m) => ScanAnswer::Mood {
+                emotion: m.emotion,
+                confidence: m.confidence,
+                faces: m.faces,
+                probs: m.probs,
+            },
+            ScanOutcome::NoFace { too_dark: true } => ScanAnswer::TooDark,
+            ScanOutcome::NoFace { too_dark: false } => ScanAnswer::NoFace,
+            ScanOutcome::CameraFailed { device, error } => ScanAnswer::NoCamera {
+                device: device.clone(),
+                error: error.clone(),
+            },
+        }
+    }
+}
+
+/// The answer to `scan`: `ok` is false only when the camera failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanReply {
+    pub ok: bool,
+    #[serde(flatten)]
+    pub answer: ScanAnswer,
+}
+
+impl From<ScanAnswer> for ScanReply {
+    fn from(answer: ScanAnswer) -> Self {
+        ScanReply {
+            ok: !matches!(answer, ScanAnswer::NoCamera { .. }),
+            answer,
+        }
+    }
+}
+
+/// The answer to `status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusReply {
+    pub ok: bool,
+    #[serde(flatten)]
+    pub status: Status,
+}
+
+/// A command that was carried out and has nothing more to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Done {
+    pub ok: bool,
+}
+
+/// A command that could not be carried out, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub ok: bool,
+    pub error: String,
+}
+
+impl Failure {
+    pub fn new(error: impl Into<String>) -> Failure {
+        Failure {
+            ok: false,
+            error: error.into(),
+        }
+    }
+}
+
+/// Any answer, as one line of JSON. Reading one back tries the shapes in this order (a status
+/// has many required fields, a scan answer an `outcome`, a failure an `error`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Reply {
+    Status(Box<StatusReply>),
+    Scan(ScanReply),
+    Failure(Failure),
+    Done(Done),
+}
+
+impl Reply {
+    pub fn done() -> Reply {
+        Reply::Done(Done { ok: true })
+    }
+
+    pub fn failure(error: impl Into<String>) -> Reply {
+        Reply::Failure(Failure::new(error))
+    }
+
+    pub fn status(status: Status) -> Reply {
+        Reply::Status(Box::new(StatusReply { ok: true, status }))
+    }
+
+    pub fn scan(answer: ScanAnswer) -> Reply {
+        Reply::Scan(answer.into())
+    }
+
+    /// Whether the command succeeded.
+    pub fn ok(&self) -> bool {
+        match self {
+            Reply::Status(s) => s.ok,
+            Reply::Scan(s) => s.ok,
+            Reply::Failure(f) => f.ok,
+            Reply::Done(d) => d.ok,
+        }
+    }
+
+    /// The line written on the socket (without its newline).
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!(r#"{{"ok":false,"error":"cannot encode the answer: {e}"}}"#)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_and_bad_ones_explain() {
+        assert_eq!(Command::parse("scan"), Ok(Command::Scan));
+        assert_eq!(Command::parse(" STATUS "), Ok(Command::Status));
+        assert_eq!(Command::parse("volume 40"), Ok(Command::Volume(40)));
+        assert!(Command::parse("volume 140")
+            .unwrap_err()
+            .contains("0 to 100"));
+        assert!(Command::parse("volume").is_err());
+        assert!(Command::parse("dance")
+            .unwrap_err()
+            .contains("commands: scan"));
+        assert!(Command::parse("scan now").is_err());
+    }
+
+    #[test]
+    fn the_old_name_of_reindex_still_works() {
+        assert_eq!(Command::parse("reindex"), Ok(Command::Reindex));
+        assert_eq!(Command::parse("rescan"), Ok(Command::Reindex));
+        assert_eq!(Command::old_name_in("rescan"), Some("rescan"));
+        assert_eq!(Command::old_name_in("reindex"), None);
+    }
+
+    #[test]
+    fn replies_read_back_as_what_was_written() {
+        let mut probs = [0.0; 7];
+        probs[3] = 0.8;
+        for reply in [
+            Reply::done(),
+            Reply::failure("volume takes a number"),
+            Reply::scan(ScanAnswer::Mood {
+                emotion: Emotion::Happy,
+                confidence: 0.8,
+                faces: 2,
+                probs: EmotionProbs(probs),
+            }),
+            Reply::scan(ScanAnswer::NoCamera {
+                device: "/dev/video0".into(),
+                error: "gone".into(),
+            }),
+            Reply::scan(ScanAnswer::TooDark),
+        ] {
+            let line = reply.to_line();
+            let back: Reply = serde_json::from_str(&line).unwrap();
+            assert_eq!(back, reply, "{line}");
+        }
+        assert_eq!(Reply::done().to_line(), r#"{"ok":true}"#);
+        assert_eq!(
+            Reply::scan(ScanAnswer::NoFace).to_line(),
+            r#"{"ok":true,"outcome":"no_face"}"#
+        );
+        assert!(!Reply::scan(ScanAnswer::NoCamera {
+            device: "d".into(),
+            error: "e".into()
+        })
+        .ok());
+    }
+}
