@@ -1,9 +1,7 @@
 //! The index survives what happens on a real device: scans stopped half-way (shutdown,
 //! power cut), a corrupt index file, and a reader working while a scan writes.
 
-mod support {
-    pub mod library_audio;
-}
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

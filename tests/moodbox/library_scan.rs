@@ -2,9 +2,7 @@
 //! files in mood and language folders, untagged synthetic songs, and broken files; then
 //! incremental rescans.
 
-mod support {
-    pub mod library_audio;
-}
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};

@@ -5,8 +5,7 @@
 //!
 //! One test function only: ALSA reads `ALSA_CONFIG_PATH` for the whole process.
 
-#[path = "audio_signal.rs"]
-mod signal;
+use crate::support::signal;
 
 use std::path::Path;
 use std::time::Duration;

@@ -2,14 +2,13 @@
 //! tests/golden/display/ pixel for pixel.
 //!
 //! After a deliberate change to the UI, look at the new pictures and regenerate them with
-//! `MOODBOX_UPDATE_GOLDEN=1 cargo test --test display_golden`. On a mismatch the picture
+//! `MOODBOX_UPDATE_GOLDEN=1 cargo test -p moodbox-core --test core screens`. On a mismatch the picture
 //! actually drawn is written under the target folder for comparison.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use embedded_graphics::geometry::Size;
-use moodbox::hardware::display::write_png_atomically;
 use moodbox_core::screen::gallery;
 use moodbox_core::screen::Screen;
 use moodbox_core::ui::draw_screen;
@@ -58,6 +57,16 @@ fn differences(frame: &Framebuffer, path: &Path) -> Result<usize, String> {
         .count())
 }
 
+fn save_png(path: &Path, frame: &Framebuffer) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    image::RgbImage::from_raw(frame.width(), frame.height(), frame.to_rgb8())
+        .expect("a whole frame")
+        .save(path)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
 #[test]
 fn every_screen_matches_its_golden_image_at_both_panel_sizes() {
     let dir = golden_dir();
@@ -69,14 +78,14 @@ fn every_screen_matches_its_golden_image_at_both_panel_sizes() {
             let name = file_name(&screen, size);
             let path = dir.join(&name);
             if updating() {
-                write_png_atomically(&path, &frame).unwrap();
+                save_png(&path, &frame);
                 continue;
             }
             match differences(&frame, &path) {
                 Ok(0) => {}
                 Ok(count) => {
                     let actual = actual_dir.join(&name);
-                    write_png_atomically(&actual, &frame).unwrap();
+                    save_png(&actual, &frame);
                     failures.push(format!(
                         "{name}: {count} pixels differ; drawn now: {}",
                         actual.display()

@@ -1,8 +1,7 @@
 //! The player through the WAV back-end: the same decoders, controls and mixer as the sound
 //! card, with the samples written to a file the test then measures.
 
-#[path = "audio_signal.rs"]
-mod signal;
+use crate::support::signal;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -1,9 +1,7 @@
 //! `moodbox library scan|list` and `moodbox recommend` end to end: a real library on disk, a
 //! config file, the SQLite play and skip history, and the JSON the commands print.
 
-mod support {
-    pub mod library_audio;
-}
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

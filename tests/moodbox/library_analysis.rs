@@ -1,9 +1,7 @@
 //! Audio analysis on generated songs written to real files: tempo of click tracks, and the
 //! mood of clearly happy and clearly sad synthetic songs.
 
-mod support {
-    pub mod library_audio;
-}
+use crate::support;
 
 use moodbox::library::analysis::Analysis;
 use moodbox::library::synth::{self, SongRecipe};

@@ -2,9 +2,7 @@
 //! sizes, under every audio extension. Each must cost at most its own track: the scan
 //! finishes, every file is either a song or skipped with a reason, and the index is sound.
 
-mod support {
-    pub mod library_audio;
-}
+use crate::support;
 
 use std::path::Path;
 

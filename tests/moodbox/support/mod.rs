@@ -1,0 +1,4 @@
+//! Helpers shared by the integration tests: generated audio files and signal measurements.
+
+pub mod library_audio;
+pub mod signal;
