@@ -10,5 +10,6 @@ pub mod hardware;
 pub mod image_file;
 pub mod library;
 pub mod panic_message;
+pub mod synth;
 pub mod vision;
 pub mod worker;

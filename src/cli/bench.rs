@@ -10,13 +10,16 @@ pub struct Args {
     /// Which part to measure (default: all).
     #[arg(value_enum)]
     pub section: Option<Section>,
+    /// A folder of real songs to measure the library's analysis on, too.
+    #[arg(long, value_name = "DIR")]
+    pub music: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Section {
     /// Face detector, emotion classifier, and the whole detect-crop-classify path.
     Vision,
-    /// Audio analysis throughput and incremental rescans of the library index.
+    /// Audio analysis throughput and incremental indexing of the music folder.
     Library,
     /// Button press to first audio sample, idle CPU, peak RSS.
     Daemon,
@@ -30,7 +33,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for section in sections {
         match section {
             Section::Vision => super::bench_vision::run()?,
-            Section::Library => super::bench_library::run()?,
+            Section::Library => super::bench_library::run(args.music.as_deref())?,
             Section::Daemon => super::bench_daemon::run()?,
         }
     }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 
 use moodbox::daemon::socket::{request, status};
-use moodbox::library::synth::{self, SongRecipe};
+use moodbox::synth::{self, SongRecipe};
 use moodbox_core::config::vision::default_models_dir;
 use moodbox_core::protocol::{Reply, ScanAnswer};
 
@@ -27,9 +27,7 @@ const FRAME_CANDIDATES: &[&str] = &[
 ];
 
 pub fn run() -> anyhow::Result<()> {
-    let dir = tempfile::Builder::new()
-        .prefix("moodbox-bench-")
-        .tempdir()?;
+    let dir = super::scratch::Scratch::new("moodbox-bench-")?;
     let frame = FRAME_CANDIDATES
         .iter()
         .map(Path::new)

@@ -1,90 +1,119 @@
 //! `moodbox bench library`: figures for the music library.
 //!
 //! - Analysis throughput: seconds of audio analysed per second of CPU on one core (thread CPU
-//!   time; decode + features + mood), per container format, on generated 45 s songs at
-//!   44.1 kHz stereo, and the song seconds covered per CPU second for a 4-minute song (of
-//!   which the middle minute is analysed).
-//! - Rescans: the first scan of 1,000 short files in mood folders, then an incremental
-//!   rescan of the unchanged library (median of 5).
+//!   time; decode + features + mood) on generated 45 s songs (WAV, 44.1 kHz stereo), and, with
+//!   `--music DIR`, on the real songs in DIR, per container format.
+//! - Indexing: the first indexing of 1,000 short files in mood folders, then an incremental
+//!   indexing of the unchanged library (median of 5).
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use moodbox::library::analysis::Analysis;
-use moodbox::library::synth::{self, SongRecipe};
-use moodbox::library::LibraryIndex;
+use moodbox::library::{LibraryIndex, AUDIO_EXTENSIONS};
+use moodbox::synth::{self, SongRecipe};
+
+use super::scratch::Scratch;
 
 const RATE: u32 = 44_100;
 
-pub fn run() -> anyhow::Result<()> {
-    let dir = tempfile::Builder::new()
-        .prefix("moodbox-bench-library-")
-        .tempdir()?;
-    analysis_throughput(dir.path())?;
-    rescan_times(dir.path())
+pub fn run(music: Option<&Path>) -> anyhow::Result<()> {
+    let dir = Scratch::new("moodbox-bench-library-")?;
+    generated_throughput(dir.path())?;
+    if let Some(music) = music {
+        real_throughput(music)?;
+    }
+    indexing_times(dir.path())
 }
 
-fn analysis_throughput(dir: &Path) -> anyhow::Result<()> {
-    const SONGS: u64 = 6;
-    const SECONDS: f32 = 45.0;
-    println!("library analysis: one core, {SONGS} generated songs of {SECONDS} s per format, 44.1 kHz stereo");
+fn print_header() {
     println!(
         "  {:8} {:>7} {:>10} {:>8} {:>12}",
         "format", "songs", "audio s", "cpu s", "x real time"
     );
-    let songs: Vec<Vec<f32>> = (0..SONGS)
-        .map(|seed| {
-            let recipe = if seed % 2 == 0 {
-                SongRecipe::happy(seed, SECONDS)
-            } else {
-                SongRecipe::sad(seed, SECONDS)
-            };
-            synth::render(&recipe, RATE)
-        })
-        .collect();
-    for ext in ["wav", "mp3", "flac", "ogg", "m4a"] {
-        if !synth::encoder_available(ext) {
-            println!("  {ext:8} skipped: its encoder is missing (run scripts/setup)");
-            continue;
-        }
-        let mut paths = Vec::new();
-        for (i, samples) in songs.iter().enumerate() {
-            let path = dir.join(format!("song-{i}.{ext}"));
-            synth::write_audio_file(&path, samples, RATE, 2).map_err(anyhow::Error::msg)?;
-            paths.push(path);
-        }
-        let (mut audio, mut cpu) = (0.0f64, Duration::ZERO);
-        for path in &paths {
-            let start = thread_cpu_time();
-            let analysis = Analysis::of_file(path, None).map_err(anyhow::Error::msg)?;
-            cpu += thread_cpu_time().saturating_sub(start);
-            audio += analysis.seconds;
-        }
-        println!(
-            "  {ext:8} {:>7} {:>10.1} {:>8.3} {:>12.0}",
-            paths.len(),
-            audio,
-            cpu.as_secs_f64(),
-            audio / cpu.as_secs_f64().max(1e-9)
-        );
-    }
-    if synth::encoder_available("mp3") {
-        let long = synth::render(&SongRecipe::happy(99, 240.0), RATE);
-        let path = dir.join("long.mp3");
-        synth::write_audio_file(&path, &long, RATE, 2).map_err(anyhow::Error::msg)?;
+}
+
+/// Analyses each file on this thread; prints one row.
+fn measure(label: &str, paths: &[PathBuf]) -> anyhow::Result<()> {
+    let (mut audio, mut cpu) = (0.0f64, Duration::ZERO);
+    for path in paths {
         let start = thread_cpu_time();
-        let analysis = Analysis::of_file(&path, Some(240.0)).map_err(anyhow::Error::msg)?;
-        let cpu = thread_cpu_time().saturating_sub(start).as_secs_f64();
-        println!(
-            "  a 240 s MP3: {:.0} s analysed from the middle in {cpu:.3} s CPU = {:.0} song seconds per CPU second",
-            analysis.seconds,
-            240.0 / cpu.max(1e-9)
-        );
+        let analysis = Analysis::of_file(path, None).map_err(anyhow::Error::msg)?;
+        cpu += thread_cpu_time().saturating_sub(start);
+        audio += analysis.seconds;
+    }
+    println!(
+        "  {label:8} {:>7} {:>10.1} {:>8.3} {:>12.0}",
+        paths.len(),
+        audio,
+        cpu.as_secs_f64(),
+        audio / cpu.as_secs_f64().max(1e-9)
+    );
+    Ok(())
+}
+
+fn generated_throughput(dir: &Path) -> anyhow::Result<()> {
+    const SONGS: u64 = 6;
+    const SECONDS: f32 = 45.0;
+    println!(
+        "library analysis: one core, {SONGS} generated songs of {SECONDS} s, WAV 44.1 kHz stereo"
+    );
+    print_header();
+    let mut paths = Vec::new();
+    for seed in 0..SONGS {
+        let recipe = if seed % 2 == 0 {
+            SongRecipe::happy(seed, SECONDS)
+        } else {
+            SongRecipe::sad(seed, SECONDS)
+        };
+        let path = dir.join(format!("song-{seed}.wav"));
+        synth::write_wav(&path, &synth::render(&recipe, RATE), RATE, 2)?;
+        paths.push(path);
+    }
+    measure("wav", &paths)
+}
+
+/// The real songs under `music`, grouped by extension.
+fn real_throughput(music: &Path) -> anyhow::Result<()> {
+    let mut by_format: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    let mut stack = vec![music.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .unwrap_or_default();
+            if AUDIO_EXTENSIONS.contains(&ext.as_str()) {
+                by_format.entry(ext).or_default().push(path);
+            }
+        }
+    }
+    anyhow::ensure!(
+        !by_format.is_empty(),
+        "no songs under {} (formats: {})",
+        music.display(),
+        AUDIO_EXTENSIONS.join(", ")
+    );
+    println!(
+        "library analysis: one core, the songs under {}",
+        music.display()
+    );
+    print_header();
+    for (ext, mut paths) in by_format {
+        paths.sort();
+        measure(&ext, &paths)?;
     }
     Ok(())
 }
 
-fn rescan_times(dir: &Path) -> anyhow::Result<()> {
+fn indexing_times(dir: &Path) -> anyhow::Result<()> {
     const FILES: usize = 1000;
     let music = dir.join("music");
     let moods = ["happy", "sad", "calm", "energetic"];
@@ -103,7 +132,7 @@ fn rescan_times(dir: &Path) -> anyhow::Result<()> {
     let first_s = started.elapsed().as_secs_f64();
     anyhow::ensure!(
         first.added == FILES,
-        "first scan added {} of {FILES} files",
+        "the first indexing added {} of {FILES} files",
         first.added
     );
     let mut times = Vec::new();
@@ -113,18 +142,18 @@ fn rescan_times(dir: &Path) -> anyhow::Result<()> {
         times.push(started.elapsed().as_secs_f64());
         anyhow::ensure!(
             again.unchanged == FILES,
-            "rescan saw {} unchanged files",
+            "indexing again saw {} unchanged files",
             again.unchanged
         );
     }
     times.sort_by(f64::total_cmp);
-    println!("library rescan: {FILES} files in mood folders (tags, decode check, no analysis)");
+    println!("library indexing: {FILES} files in mood folders (tags, decode check, no analysis)");
     println!(
-        "  first scan                {first_s:8.3} s ({:.3} ms per file)",
+        "  first indexing            {first_s:8.3} s ({:.3} ms per file)",
         1000.0 * first_s / FILES as f64
     );
     println!(
-        "  unchanged rescan          {:8.3} s (median of 5; min {:.3}, max {:.3})",
+        "  unchanged, again          {:8.3} s (median of 5; min {:.3}, max {:.3})",
         times[2], times[0], times[4]
     );
     Ok(())

@@ -12,7 +12,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 
 use moodbox::daemon::{self, DaemonEvent, RunOptions};
 use moodbox::hardware::button::SimButton;
-use moodbox::library::synth::{self, Mode, SongRecipe};
+use moodbox::synth::{self, Mode, SongRecipe};
 use moodbox_core::config::vision::default_models_dir;
 use moodbox_core::config::AudioDriver;
 use moodbox_core::config::ButtonDriver;

@@ -16,6 +16,7 @@ mod eval;
 mod library;
 mod recommend;
 mod run;
+mod scratch;
 mod vision_args;
 
 /// moodbox: press the button, it reads your face and plays music that fits your mood.

@@ -14,7 +14,6 @@ pub mod folders;
 pub mod index;
 mod indexer;
 pub mod recommend;
-pub mod synth;
 pub mod tags;
 
 pub use analysis::{Analysis, Features};

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use moodbox::hardware::audio::Player;
-use moodbox::library::synth;
 use moodbox_core::config::AudioConfig;
 use moodbox_core::config::AudioDriver;
 use moodbox_core::player::EndReason;
@@ -254,7 +253,7 @@ fn compressed_formats_decode_through_the_same_path() {
         .collect();
     for ext in ["flac", "ogg", "mp3", "m4a"] {
         let encoded = dir.path().join(format!("tone.{ext}"));
-        if let Err(e) = synth::write_audio_file(&encoded, &tone, 44_100, 2) {
+        if let Err(e) = crate::support::encode::write_audio_file(&encoded, &tone, 44_100, 2) {
             panic!("{e}");
         }
         let out = dir.path().join(format!("{ext}.out.wav"));

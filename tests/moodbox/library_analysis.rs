@@ -4,7 +4,7 @@
 use crate::support;
 
 use moodbox::library::analysis::Analysis;
-use moodbox::library::synth::{self, SongRecipe};
+use moodbox::synth::{self, SongRecipe};
 use moodbox_core::mood::Mood;
 use support::library_audio::{write_audio, SAMPLE_RATE};
 

@@ -7,8 +7,8 @@ use crate::support;
 use std::path::Path;
 
 use moodbox::library::decode::guarded;
-use moodbox::library::synth::{self, SongRecipe};
 use moodbox::library::LibraryIndex;
+use moodbox::synth::{self, SongRecipe};
 use moodbox_core::song::SongFilter;
 use support::library_audio::{write_audio, SAMPLE_RATE};
 

@@ -8,8 +8,8 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use moodbox::library::synth::{self, SongRecipe};
 use moodbox::library::LibraryIndex;
+use moodbox::synth::{self, SongRecipe};
 use moodbox_core::mood::Mood;
 use moodbox_core::song::SongFilter;
 use support::library_audio::{song_file, tone, SAMPLE_RATE};

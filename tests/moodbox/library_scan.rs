@@ -7,8 +7,8 @@ use crate::support;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use moodbox::library::synth::{self, SongRecipe};
 use moodbox::library::{IndexReport, LibraryIndex};
+use moodbox::synth::{self, SongRecipe};
 use moodbox_core::mood::Mood;
 use moodbox_core::song::MoodSource;
 use moodbox_core::song::Song;

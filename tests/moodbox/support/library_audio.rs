@@ -9,8 +9,6 @@ use lofty::config::WriteOptions;
 use lofty::file::TaggedFileExt;
 use lofty::tag::{ItemKey, Tag, TagExt};
 
-use moodbox::library::synth;
-
 pub const SAMPLE_RATE: u32 = 22_050;
 
 /// Writes `samples` (mono) as `path` in the format its extension names, creating folders.
@@ -19,7 +17,7 @@ pub fn write_audio(path: &Path, samples: &[f32], sample_rate: u32, channels: u16
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).unwrap();
     }
-    if let Err(e) = synth::write_audio_file(path, samples, sample_rate, channels) {
+    if let Err(e) = crate::support::encode::write_audio_file(path, samples, sample_rate, channels) {
         panic!("cannot write {}: {e}", path.display());
     }
 }
