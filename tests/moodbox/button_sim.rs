@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use moodbox::hardware::button::{Button, ButtonError, GpioLine, SimButton};
+use moodbox::hardware::button::{Button, SimButton};
 use moodbox_core::config::ButtonConfig;
 use moodbox_core::config::ButtonDriver;
 use moodbox_core::press::ButtonEvent;
@@ -107,7 +107,9 @@ fn dropping_the_button_closes_the_channel() {
 }
 
 #[test]
+#[cfg(feature = "gpio")]
 fn the_gpio_button_explains_a_missing_gpio() {
+    use moodbox::hardware::button::{ButtonError, GpioLine};
     let on_a_pi = std::fs::read_to_string("/proc/device-tree/model")
         .is_ok_and(|m| m.contains("Raspberry Pi"));
     if on_a_pi {

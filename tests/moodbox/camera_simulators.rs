@@ -6,7 +6,6 @@ use image::{Rgb, RgbImage};
 use moodbox::hardware::camera::{open_camera, CameraError, BARS};
 use moodbox_core::config::CameraConfig;
 use moodbox_core::config::CameraDriver;
-use moodbox_core::config::DeviceRef;
 
 fn config(driver: CameraDriver, path: Option<&Path>) -> CameraConfig {
     CameraConfig {
@@ -46,7 +45,9 @@ fn a_folder_of_faces_is_served_in_order_as_rgb_and_gray() {
 }
 
 #[test]
+#[cfg(feature = "v4l2")]
 fn a_missing_or_empty_folder_is_the_same_no_camera_error_as_a_missing_webcam() {
+    use moodbox_core::config::DeviceRef;
     let webcam = CameraConfig {
         device: DeviceRef::Path("/dev/video-moodbox-absent".into()),
         ..CameraConfig::default()

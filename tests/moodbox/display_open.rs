@@ -2,9 +2,11 @@
 //! named, and the real panel's failures on a machine without SPI or GPIO (like this one)
 //! come back as errors that say what to do, never as panics.
 
+#[cfg(feature = "spi-display")]
 use std::path::PathBuf;
 
 use embedded_graphics::geometry::Size;
+#[cfg(feature = "spi-display")]
 use moodbox::hardware::display::linux_panel::{open_chip, open_spi};
 use moodbox::hardware::display::{open_display, Display, DisplayError};
 use moodbox_core::config::DisplayConfig;
@@ -21,6 +23,7 @@ fn open_err(config: &DisplayConfig) -> DisplayError {
 }
 
 #[test]
+#[cfg(feature = "spi-display")]
 fn a_missing_spi_device_says_how_to_enable_spi() {
     let config = DisplayConfig {
         spi_device: PathBuf::from("/nonexistent/spidev0.0"),
@@ -43,6 +46,7 @@ fn a_missing_spi_device_says_how_to_enable_spi() {
 }
 
 #[test]
+#[cfg(feature = "spi-display")]
 fn a_device_that_is_not_spi_is_named() {
     let config = DisplayConfig {
         spi_device: PathBuf::from("/dev/null"),
@@ -57,6 +61,7 @@ fn a_device_that_is_not_spi_is_named() {
 }
 
 #[test]
+#[cfg(feature = "spi-display")]
 fn a_missing_gpio_chip_points_at_gpiodetect() {
     let Err(err) = open_chip(&PathBuf::from("/nonexistent/gpiochip7")) else {
         panic!("no such chip");

@@ -6,6 +6,7 @@
 
 mod support;
 
+#[cfg(feature = "alsa")]
 mod audio_alsa;
 mod audio_wav;
 mod button_sim;

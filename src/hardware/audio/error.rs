@@ -37,6 +37,13 @@ pub enum AudioError {
     /// The player's thread is gone (it panicked or was shut down); build a new player.
     #[error("the audio player has stopped")]
     PlayerGone,
+
+    /// This moodbox was built without ALSA (cargo feature `alsa`). Fix: set
+    /// `[audio] driver = "wav"` or `"none"`, or install a build with it (the Debian package).
+    #[error(
+        "this moodbox was built without ALSA output: set [audio] driver = \"wav\" or \"none\""
+    )]
+    NotBuiltIn,
 }
 
 fn list(names: &[String]) -> String {

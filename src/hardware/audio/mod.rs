@@ -48,7 +48,9 @@
 //! The CPU is busy (an inference during playback on a Pi Zero) or the card's buffer is too
 //! small; run `moodbox bench` and watch for underrun messages in the journal.
 
+#[cfg(feature = "alsa")]
 mod alsa;
+mod cards;
 mod control;
 mod error;
 mod output;
@@ -56,7 +58,9 @@ mod player;
 mod pull;
 mod track;
 
-pub use alsa::{is_device_gone, parse_card_ref, parse_cards, CardInfo, CardRef, ErrorStorm};
+#[cfg(feature = "alsa")]
+pub use alsa::is_device_gone;
+pub use cards::{parse_card_ref, parse_cards, CardInfo, CardRef, ErrorStorm};
 pub use error::AudioError;
 pub use player::{EndReason, Player, PlayerEvent};
 pub use track::{open_track, TrackSignal, TrackSource};

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rodio::mixer::Mixer;
 
+#[cfg(feature = "alsa")]
 use super::alsa::AlsaOutput;
 use super::error::AudioError;
 use super::pull::{NullSink, PullOutput, WavSink};
@@ -44,9 +45,12 @@ pub fn opener_for(config: &AudioConfig) -> Result<Opener, AudioError> {
     }
     let config = config.clone();
     Ok(match config.driver {
+        #[cfg(feature = "alsa")]
         AudioDriver::Alsa => {
             Box::new(move |faults| Ok(Box::new(AlsaOutput::open(&config.device, faults)?)))
         }
+        #[cfg(not(feature = "alsa"))]
+        AudioDriver::Alsa => return Err(AudioError::NotBuiltIn),
         AudioDriver::Wav => {
             let path: PathBuf = config.wav_path.clone().unwrap_or_default();
             let mut reopening = false;

@@ -55,6 +55,11 @@ pub enum CameraError {
     #[error("bad frame from {device}: {detail}")]
     BadFrame { device: String, detail: String },
 
+    /// This moodbox was built without V4L2 support (cargo feature `v4l2`). Fix: use a
+    /// simulator driver (`image`, `folder`, `pattern`), or install a build with it.
+    #[error("this moodbox was built without V4L2 camera support: set [camera] driver = \"image\", \"folder\" or \"pattern\"")]
+    NotBuiltIn,
+
     /// Any other system error, with the operation that failed.
     #[error("camera {device}: {op} failed: {source}")]
     Io {
@@ -87,6 +92,7 @@ impl CameraError {
             | CameraError::Timeout { device, .. }
             | CameraError::BadFrame { device, .. }
             | CameraError::Io { device, .. } => device,
+            CameraError::NotBuiltIn => "/dev/video0",
         }
     }
 

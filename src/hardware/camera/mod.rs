@@ -60,6 +60,7 @@ mod mjpeg;
 mod negotiate;
 mod pattern;
 mod sim;
+#[cfg(feature = "v4l2")]
 mod v4l2;
 mod yuyv;
 
@@ -70,6 +71,7 @@ use moodbox_core::config::{CameraConfig, CameraDriver};
 pub use negotiate::{choose, Choice, FormatOffer, PixelFormat, SizeOffer, Wanted};
 pub use pattern::{pattern_frame, PatternCamera, BARS};
 pub use sim::{FolderCamera, ImageFileCamera};
+#[cfg(feature = "v4l2")]
 pub use v4l2::V4l2Camera;
 pub use yuyv::{ycbcr_to_rgb, yuyv_to_rgb, ConvertError};
 
@@ -96,7 +98,10 @@ pub fn open_camera(config: &CameraConfig) -> Result<Box<dyn Camera>, CameraError
             })
     };
     Ok(match config.driver {
+        #[cfg(feature = "v4l2")]
         CameraDriver::V4l2 => Box::new(V4l2Camera::open(config)?),
+        #[cfg(not(feature = "v4l2"))]
+        CameraDriver::V4l2 => return Err(CameraError::NotBuiltIn),
         CameraDriver::Image => Box::new(ImageFileCamera::open(&path()?)?),
         CameraDriver::Folder => Box::new(FolderCamera::open(&path()?)?),
         CameraDriver::Pattern => Box::new(PatternCamera::new(config.width, config.height)),

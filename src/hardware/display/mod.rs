@@ -28,6 +28,7 @@
 //! - The picture is shifted or wraps around: the module needs `offset_x` / `offset_y`
 //!   (in the controller's unrotated coordinates), or a different `rotation`.
 
+#[cfg(feature = "spi-display")]
 pub mod linux_panel;
 mod null;
 mod panel;
@@ -169,6 +170,11 @@ pub enum DisplayError {
         source: std::io::Error,
     },
 
+    /// This moodbox was built without the SPI panel drivers (cargo feature `spi-display`).
+    /// Fix: set `[display] driver = "png"` or `"none"`, or install a build with them.
+    #[error("this moodbox was built without SPI panel support: set [display] driver = \"png\" or \"none\"")]
+    NotBuiltIn,
+
     /// Encoding the frame as PNG failed.
     #[error("cannot encode the screen for {}: {source}", .path.display())]
     PngEncode {
@@ -205,6 +211,9 @@ pub fn open_display(config: &DisplayConfig) -> Result<Box<dyn Display>, DisplayE
             config.size(),
         )?)),
         DisplayDriver::None => Ok(Box::new(NullDisplay::new(config.size()))),
+        #[cfg(feature = "spi-display")]
         DisplayDriver::St7789 | DisplayDriver::Ili9341 => linux_panel::open(config),
+        #[cfg(not(feature = "spi-display"))]
+        DisplayDriver::St7789 | DisplayDriver::Ili9341 => Err(DisplayError::NotBuiltIn),
     }
 }
