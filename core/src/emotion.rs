@@ -132,21 +132,6 @@ impl<'de> Deserialize<'de> for EmotionProbs {
     }
 }
 
-/// The mood read from a scan.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScanMood {
-    /// Weighted mean of the faces' probabilities.
-    pub probs: EmotionProbs,
-    pub emotion: Emotion,
-    pub confidence: f32,
-    /// People in front of the box: the most faces found in any one frame.
-    pub faces: usize,
-    /// Face readings combined (every face in every frame).
-    pub readings: usize,
-    /// Frames that had at least one face.
-    pub frames_with_faces: usize,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

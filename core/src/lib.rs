@@ -28,6 +28,7 @@ pub mod policy;
 pub mod press;
 pub mod protocol;
 pub mod recommend;
+pub mod scan;
 pub mod screen;
 pub mod song;
 pub mod status;

@@ -7,10 +7,73 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::emotion::{Emotion, EmotionProbs};
-use crate::machine::Phase;
 use crate::mood::Mood;
 use crate::path_text;
-use crate::protocol::ScanReply;
+use crate::scan::ScanOutcome;
+
+/// The phase reported by `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Idle,
+    Scanning,
+    ShowingMood,
+    Playing,
+}
+
+/// What a scan found, as the `scan` command and `status` report it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ScanAnswer {
+    Mood {
+        emotion: Emotion,
+        confidence: f32,
+        faces: usize,
+        probs: EmotionProbs,
+    },
+    TooDark,
+    NoFace,
+    NoCamera {
+        device: String,
+        error: String,
+    },
+}
+
+impl From<&ScanOutcome> for ScanAnswer {
+    fn from(outcome: &ScanOutcome) -> Self {
+        match outcome {
+            ScanOutcome::Mood(m) => ScanAnswer::Mood {
+                emotion: m.emotion,
+                confidence: m.confidence,
+                faces: m.faces,
+                probs: m.probs,
+            },
+            ScanOutcome::NoFace { too_dark: true } => ScanAnswer::TooDark,
+            ScanOutcome::NoFace { too_dark: false } => ScanAnswer::NoFace,
+            ScanOutcome::CameraFailed { device, error } => ScanAnswer::NoCamera {
+                device: device.clone(),
+                error: error.clone(),
+            },
+        }
+    }
+}
+
+/// The answer to `scan`: `ok` is false only when the camera failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanReply {
+    pub ok: bool,
+    #[serde(flatten)]
+    pub answer: ScanAnswer,
+}
+
+impl From<ScanAnswer> for ScanReply {
+    fn from(answer: ScanAnswer) -> Self {
+        ScanReply {
+            ok: !matches!(answer, ScanAnswer::NoCamera { .. }),
+            answer,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Status {
@@ -118,62 +181,4 @@ pub struct LibraryStatus {
     /// What the last indexing found ("3 added, 0 updated, ...").
     pub last_index: Option<String>,
     pub error: Option<String>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::protocol::{Reply, ScanAnswer};
-
-    #[test]
-    fn a_status_reads_back_as_written() {
-        let status = Status {
-            state: Phase::Playing,
-            uptime_s: 12.5,
-            last_emotion: Some(MoodReport {
-                emotion: Emotion::Sad,
-                confidence: 0.7,
-                faces: 1,
-                probs: EmotionProbs([0.0, 0.0, 0.1, 0.0, 0.7, 0.0, 0.2]),
-            }),
-            current_song: Some(SongReport {
-                path: PathBuf::from(std::ffi::OsStr::from_bytes(b"/music/caf\xe9.wav")),
-                title: "Rain".into(),
-                artist: None,
-                language: Some("en".into()),
-                mood: Mood::Sad,
-                for_emotion: Emotion::Sad,
-                elapsed_s: 3.0,
-                duration_s: Some(60.0),
-            }),
-            queue_length: 4,
-            languages: vec!["ta".into(), "en".into()],
-            volume: 40,
-            last_scan: LastScan {
-                outcome: Some(ScanAnswer::NoFace.into()),
-                scan_ms: Some(80.0),
-                press_to_first_audio_ms: None,
-            },
-            devices: Devices {
-                camera: DeviceStatus::open("/dev/video0 640x480 YUYV"),
-                display: DeviceStatus::missing("no SPI device /dev/spidev0.0"),
-                audio: DeviceStatus::open("ALSA default"),
-                button: DeviceStatus::open("GPIO 17"),
-            },
-            library: LibraryStatus {
-                songs: 12,
-                indexing: false,
-                last_index: Some("12 added".into()),
-                error: None,
-            },
-        };
-        let line = Reply::status(status.clone()).to_line();
-        assert!(line.contains(r#""path":"/music/caf\\xe9.wav""#), "{line}");
-        let Reply::Status(back) = serde_json::from_str(&line).unwrap() else {
-            panic!("not read back as a status: {line}");
-        };
-        assert_eq!(back.status, status);
-    }
-
-    use std::os::unix::ffi::OsStrExt;
 }

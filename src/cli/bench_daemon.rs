@@ -15,7 +15,8 @@ use anyhow::{bail, Context};
 use moodbox::daemon::socket::{request, status};
 use moodbox::synth::{self, SongRecipe};
 use moodbox_core::config::vision::default_models_dir;
-use moodbox_core::protocol::{Reply, ScanAnswer};
+use moodbox_core::protocol::Reply;
+use moodbox_core::status::ScanAnswer;
 
 const PRESSES: usize = 20;
 const IDLE_SECONDS: u64 = 30;

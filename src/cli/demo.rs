@@ -292,7 +292,7 @@ impl PressLog {
             match event {
                 DaemonEvent::ScanFinished(report) => {
                     log.saw = Some(describe_outcome(&report.outcome));
-                    if !matches!(report.outcome, moodbox_core::machine::ScanOutcome::Mood(_)) {
+                    if !matches!(report.outcome, moodbox_core::scan::ScanOutcome::Mood(_)) {
                         until = Some(tokio::time::Instant::now() + Duration::from_secs(2));
                     }
                 }
@@ -393,8 +393,8 @@ async fn wait_for_library(socket: &Path) -> anyhow::Result<()> {
     bail!("the music library was not indexed within 60 s")
 }
 
-fn describe_outcome(outcome: &moodbox_core::machine::ScanOutcome) -> String {
-    use moodbox_core::machine::ScanOutcome;
+fn describe_outcome(outcome: &moodbox_core::scan::ScanOutcome) -> String {
+    use moodbox_core::scan::ScanOutcome;
     match outcome {
         ScanOutcome::Mood(m) => format!(
             "{} ({:.0}% sure; {} face{}, seen in {} frame{})",

@@ -6,7 +6,7 @@ use std::path::Path;
 use tracing::{info, warn};
 
 use moodbox_core::config::Config;
-use moodbox_core::machine::Input;
+use moodbox_core::machine::{Input, Timing};
 
 use super::notify;
 use super::shell::Daemon;
@@ -34,7 +34,7 @@ impl Daemon {
             warn!("a new control_socket takes effect at the next restart");
         }
         if new.daemon != old.daemon {
-            self.machine.set_timing(new.daemon.timing());
+            self.machine.set_timing(Timing::from(&new.daemon));
         }
         let debug_frames_changed = new.daemon.debug_frames_dir != old.daemon.debug_frames_dir;
         if new.camera != old.camera || new.vision != old.vision || debug_frames_changed {

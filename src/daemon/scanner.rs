@@ -15,7 +15,7 @@ use tracing::{debug, info, warn};
 
 use moodbox_core::backoff::Backoff;
 use moodbox_core::config::{CameraConfig, CameraDriver, VisionConfig};
-use moodbox_core::machine::ScanOutcome;
+use moodbox_core::scan::ScanOutcome;
 use moodbox_core::status::DeviceStatus;
 
 use crate::hardware::camera::{open_camera, Camera, CameraError, Frame};

@@ -9,11 +9,13 @@ use tokio::sync::{broadcast, oneshot};
 use tracing::{info, warn};
 
 use moodbox_core::config::Config;
-use moodbox_core::machine::{Action, Input, Machine, ScanOutcome};
+use moodbox_core::machine::{Action, Input, Machine, Timing};
 use moodbox_core::player::PlayerEvent;
 use moodbox_core::press::ButtonEvent;
-use moodbox_core::protocol::{Command, Reply, ScanAnswer};
+use moodbox_core::protocol::{Command, Reply};
+use moodbox_core::scan::ScanOutcome;
 use moodbox_core::screen::Screen;
+use moodbox_core::status::ScanAnswer;
 
 use super::display::DisplayWorker;
 use super::library::{Library, QueueCause, QueueError, QueueReply};
@@ -90,7 +92,7 @@ impl Daemon {
         info!(socket = %config.daemon.control_socket.display(), "control socket ready");
         let volume = (config.audio.volume.clamp(0.0, 1.0) * 100.0).round() as u8;
         let daemon = Daemon {
-            machine: Machine::new(config.daemon.timing(), volume),
+            machine: Machine::new(Timing::from(&config.daemon), volume),
             config,
             workers: Workers {
                 scanner,

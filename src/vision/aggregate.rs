@@ -5,7 +5,8 @@
 //! doubtful one far away, without one big face drowning out everyone else.
 
 use super::pipeline::FrameReading;
-use moodbox_core::emotion::{EmotionProbs, ScanMood};
+use moodbox_core::emotion::EmotionProbs;
+use moodbox_core::scan::ScanMood;
 
 /// Combines the readings of a scan; `None` when no frame had a face.
 pub fn aggregate(readings: &[FrameReading]) -> Option<ScanMood> {

@@ -11,11 +11,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use embedded_graphics::prelude::Size;
-use moodbox_core::machine::Phase;
 use moodbox_core::mood::Mood;
-use moodbox_core::protocol::{Reply, ScanAnswer};
+use moodbox_core::protocol::Reply;
 use moodbox_core::screen::ErrorScreen;
 use moodbox_core::screen::Screen;
+use moodbox_core::status::Phase;
+use moodbox_core::status::ScanAnswer;
 use moodbox_core::status::Status;
 use moodbox_core::ui::draw_screen;
 use moodbox_core::ui::Framebuffer;

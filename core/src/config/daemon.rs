@@ -1,12 +1,10 @@
 //! The `[daemon]` section: the control socket, how a scan is made, and how long screens stay.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::ConfigProblem;
-use crate::machine::Timing;
 
 /// Where the socket goes under systemd (`RuntimeDirectory=moodbox`).
 pub const DEFAULT_SOCKET: &str = "/run/moodbox/control.sock";
@@ -45,14 +43,6 @@ impl Default for DaemonConfig {
 }
 
 impl DaemonConfig {
-    pub fn timing(&self) -> Timing {
-        Timing {
-            mood_screen: Duration::from_secs_f32(self.mood_screen_seconds.clamp(0.0, 600.0)),
-            message_screen: Duration::from_secs_f32(self.message_screen_seconds.clamp(0.0, 600.0)),
-            ..Timing::default()
-        }
-    }
-
     pub fn check(&self) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
         if !(1..=30).contains(&self.frames_per_scan) {

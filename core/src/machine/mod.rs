@@ -16,23 +16,15 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::emotion::{Emotion, ScanMood};
+use crate::config::DaemonConfig;
+use crate::emotion::Emotion;
 use crate::mood::Mood;
 use crate::player::PlayerEvent;
 use crate::recommend::Recommendation;
+use crate::scan::{ScanMood, ScanOutcome};
 use crate::screen::{ErrorScreen, Screen};
 use crate::song::Song;
-
-/// What a scan found.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ScanOutcome {
-    /// At least one face: the combined mood.
-    Mood(ScanMood),
-    /// Frames arrived but held no face; `too_dark` when most of them were too dark to tell.
-    NoFace { too_dark: bool },
-    /// The camera could not deliver frames.
-    CameraFailed { device: String, error: String },
-}
+use crate::status::Phase;
 
 /// Everything that can happen to the daemon.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,16 +71,6 @@ pub enum Action {
     },
 }
 
-/// The phase reported by `status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    Idle,
-    Scanning,
-    ShowingMood,
-    Playing,
-}
-
 /// How long the transient screens stay up.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Timing {
@@ -106,6 +88,18 @@ impl Default for Timing {
             mood_screen: Duration::from_secs(3),
             message_screen: Duration::from_secs(4),
             scan_animation: Duration::from_millis(250),
+        }
+    }
+}
+
+impl From<&DaemonConfig> for Timing {
+    /// The screen times the `[daemon]` section sets (clamped to 0..=600 s).
+    fn from(config: &DaemonConfig) -> Timing {
+        let seconds = |s: f32| Duration::from_secs_f32(s.clamp(0.0, 600.0));
+        Timing {
+            mood_screen: seconds(config.mood_screen_seconds),
+            message_screen: seconds(config.message_screen_seconds),
+            ..Timing::default()
         }
     }
 }

@@ -5,8 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::{Machine, ScanOutcome};
-use crate::protocol::ScanAnswer;
-use crate::status::{LastScan, MoodReport, SongReport};
+use crate::status::{LastScan, MoodReport, ScanAnswer, SongReport};
 
 /// The machine's part of the status.
 #[derive(Debug, Clone, PartialEq)]

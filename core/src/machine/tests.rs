@@ -360,7 +360,7 @@ fn a_press_is_timed_until_its_song_reaches_the_sound_card() {
     assert_eq!(report.current_song.unwrap().title, "a");
     assert!(matches!(
         report.last_scan.outcome.unwrap().answer,
-        crate::protocol::ScanAnswer::Mood {
+        crate::status::ScanAnswer::Mood {
             emotion: Emotion::Happy,
             ..
         }

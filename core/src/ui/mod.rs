@@ -14,6 +14,7 @@ mod layout;
 mod scaled;
 pub mod text;
 pub mod theme;
+mod widgets;
 
 use std::time::Duration;
 
@@ -21,7 +22,7 @@ use embedded_graphics::pixelcolor::Rgb565;
 use embedded_graphics::prelude::*;
 
 use self::canvas::Canvas;
-use self::layout::{compose, Block, Frame, Picture, Share, Tag};
+use self::layout::{compose, Block, PanelGeometry, Picture, Share, Tag};
 use self::theme::{emotion_color, mood_color, ACCENT, ERROR, MUTED, TEXT};
 use crate::emotion::Emotion;
 use crate::screen::{ErrorScreen, Screen};
@@ -37,7 +38,7 @@ pub fn draw_screen<D>(target: &mut D, screen: &Screen) -> Result<Vec<DrawnText>,
 where
     D: DrawTarget<Color = Rgb565>,
 {
-    let frame = Frame::new(target.bounding_box());
+    let frame = PanelGeometry::new(target.bounding_box());
     let mut canvas = Canvas::new(target);
     let target = &mut canvas;
     match screen {
@@ -89,7 +90,7 @@ fn text(
 
 fn idle<D: DrawTarget<Color = Rgb565>>(
     target: &mut Canvas<'_, D>,
-    frame: &Frame,
+    frame: &PanelGeometry,
 ) -> Result<(), D::Error> {
     let sizes = &frame.sizes;
     let blocks = vec![
@@ -106,7 +107,7 @@ fn idle<D: DrawTarget<Color = Rgb565>>(
 
 fn scanning<D: DrawTarget<Color = Rgb565>>(
     target: &mut Canvas<'_, D>,
-    frame: &Frame,
+    frame: &PanelGeometry,
     step: u32,
 ) -> Result<(), D::Error> {
     let sizes = &frame.sizes;
@@ -138,7 +139,7 @@ pub fn percent(confidence: f32) -> u32 {
 
 fn mood<D: DrawTarget<Color = Rgb565>>(
     target: &mut Canvas<'_, D>,
-    frame: &Frame,
+    frame: &PanelGeometry,
     emotion: Emotion,
     confidence: f32,
     faces: usize,
@@ -212,7 +213,7 @@ pub fn clock(duration: Duration) -> String {
 
 fn now_playing<D: DrawTarget<Color = Rgb565>>(
     target: &mut Canvas<'_, D>,
-    frame: &Frame,
+    frame: &PanelGeometry,
     song: &Song,
 ) -> Result<(), D::Error> {
     let sizes = &frame.sizes;
@@ -265,7 +266,7 @@ fn capitalised(word: &str) -> String {
 
 fn error_screen<D: DrawTarget<Color = Rgb565>>(
     target: &mut Canvas<'_, D>,
-    frame: &Frame,
+    frame: &PanelGeometry,
     error: &ErrorScreen,
 ) -> Result<(), D::Error> {
     let sizes = &frame.sizes;

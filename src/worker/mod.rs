@@ -12,12 +12,17 @@
 use std::fmt;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use moodbox_core::backoff::Backoff;
 use moodbox_core::status::DeviceStatus;
 use tracing::{debug, info, warn};
+
+mod bounded;
+#[cfg(test)]
+mod tests;
+
+pub use bounded::BoundedThread;
 
 /// How long dropping a worker waits for its thread.
 pub const STOP_WITHIN: Duration = Duration::from_millis(400);
@@ -351,145 +356,5 @@ fn with_changes<S: Service>(service: &mut S, link: &mut Link, f: impl FnOnce(&mu
             service.close();
         }
         service.on_change(link);
-    }
-}
-
-/// A thread that can be waited for a bounded time, without polling: it holds a sender whose
-/// disconnection (when the thread ends, panicking or not) wakes the waiter.
-pub struct BoundedThread {
-    handle: JoinHandle<()>,
-    ended: Receiver<()>,
-}
-
-impl BoundedThread {
-    pub fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> BoundedThread {
-        let (alive, ended) = mpsc::channel::<()>();
-        let handle = std::thread::Builder::new()
-            .name(name.to_string())
-            .spawn(move || {
-                let _alive = alive;
-                f();
-            })
-            .unwrap_or_else(|e| panic!("cannot start the {name} thread: {e}"));
-        BoundedThread { handle, ended }
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.handle.is_finished()
-    }
-
-    /// Joins the thread if it ends within `wait`; `false` (and the thread left to end on its
-    /// own) otherwise.
-    pub fn join_within(self, wait: Duration) -> bool {
-        match self.ended.recv_timeout(wait) {
-            Err(RecvTimeoutError::Timeout) => false,
-            _ => {
-                let _ = self.handle.join();
-                true
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    /// A device that refuses to open `refusals` times, then works; `Fail` makes it fail.
-    struct Flaky {
-        opens: Arc<AtomicUsize>,
-        refusals: usize,
-        seen: Sender<String>,
-    }
-
-    enum FlakyMsg {
-        Ping,
-        Fail,
-    }
-
-    impl Service for Flaky {
-        type Msg = FlakyMsg;
-        type Error = String;
-
-        fn open(&mut self) -> Result<String, String> {
-            let n = self.opens.fetch_add(1, Ordering::SeqCst);
-            if n < self.refusals {
-                Err(format!("refusal {n}"))
-            } else {
-                Ok(format!("open #{n}"))
-            }
-        }
-
-        fn close(&mut self) {}
-
-        fn handle(&mut self, msg: FlakyMsg, link: &mut Link) {
-            match msg {
-                FlakyMsg::Ping => {
-                    let _ = self.seen.send(link.get().text().to_string());
-                }
-                FlakyMsg::Fail => link.lost(&"unplugged"),
-            }
-        }
-    }
-
-    fn quick() -> Backoff {
-        Backoff {
-            first: Duration::from_millis(5),
-            max: Duration::from_millis(20),
-        }
-    }
-
-    #[test]
-    fn a_missing_device_is_retried_with_backoff_and_a_lost_one_reopened() {
-        let opens = Arc::new(AtomicUsize::new(0));
-        let (seen, heard) = mpsc::channel();
-        let o = opens.clone();
-        let worker = Worker::start("flaky", quick(), move |_| Flaky {
-            opens: o,
-            refusals: 3,
-            seen,
-        });
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !worker.status().is_open() {
-            assert!(
-                Instant::now() < deadline,
-                "never opened: {:?}",
-                worker.status()
-            );
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        assert_eq!(opens.load(Ordering::SeqCst), 4, "three refusals, then open");
-        worker.send(FlakyMsg::Ping).unwrap();
-        assert_eq!(heard.recv().unwrap(), "open #3");
-        worker.send(FlakyMsg::Fail).unwrap();
-        while opens.load(Ordering::SeqCst) < 5 {
-            assert!(Instant::now() < deadline, "not reopened");
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        worker.send(FlakyMsg::Ping).unwrap();
-        assert_eq!(heard.recv().unwrap(), "open #4");
-    }
-
-    #[test]
-    fn dropping_a_worker_stuck_in_a_call_returns_within_the_bound() {
-        struct Stuck;
-        impl Service for Stuck {
-            type Msg = ();
-            type Error = String;
-            fn open(&mut self) -> Result<String, String> {
-                Ok("stuck".into())
-            }
-            fn close(&mut self) {}
-            fn handle(&mut self, _: (), _: &mut Link) {
-                std::thread::sleep(Duration::from_secs(3));
-            }
-        }
-        let worker = Worker::start("stuck", quick(), |_| Stuck);
-        worker.send(()).unwrap();
-        std::thread::sleep(Duration::from_millis(20));
-        let t = Instant::now();
-        drop(worker);
-        assert!(t.elapsed() < STOP_WITHIN + Duration::from_millis(200));
     }
 }
