@@ -153,7 +153,7 @@ impl Recommender {
         }
 
         if songs.is_empty() && count > 0 {
-            relaxed.push("the library holds no playable songs; scan the music folder".to_string());
+            relaxed.push("the library holds no playable songs; index the music folder".to_string());
         }
         let fallback = (!relaxed.is_empty()).then(|| {
             let short = chooser.queue.iter().filter(|p| p.exact).count();

@@ -1,4 +1,4 @@
-//! `moodbox library scan|list`: index the music folder and show what the index knows.
+//! `moodbox library index|list`: index the music folder and show what the index knows.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -22,8 +22,11 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum LibraryCommand {
-    /// Scan the music folder into the index (only new and changed files are read).
-    Scan(ScanArgs),
+    /// Index the music folder (only new and changed files are read).
+    Index(IndexArgs),
+    /// The old name of `index`.
+    #[command(hide = true)]
+    Scan(IndexArgs),
     /// List the indexed songs (or the skipped files).
     List(ListArgs),
 }
@@ -69,7 +72,7 @@ impl Location {
 }
 
 #[derive(Debug, clap::Args)]
-struct ScanArgs {
+struct IndexArgs {
     #[command(flatten)]
     location: Location,
     /// The music folder (overrides [library] music_dir).
@@ -90,7 +93,7 @@ struct ListArgs {
     /// Only songs in this language (ISO 639-1 code or name, e.g. ta, tamil).
     #[arg(long, value_name = "LANG")]
     language: Option<String>,
-    /// List the files scans could not use, with the reason, instead of songs.
+    /// List the files indexing could not use, with the reason, instead of songs.
     #[arg(long)]
     skipped: bool,
     /// One JSON object per line.
@@ -100,12 +103,16 @@ struct ListArgs {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
-        LibraryCommand::Scan(a) => scan(a),
+        LibraryCommand::Index(a) => index(a),
+        LibraryCommand::Scan(a) => {
+            eprintln!("moodbox: warning: `library scan` is now `library index`");
+            index(a)
+        }
         LibraryCommand::List(a) => list(a),
     }
 }
 
-fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut config = args.location.load()?;
     if let Some(music) = &args.music {
         config.music_dir = music.clone();
@@ -133,7 +140,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             }
             IndexPhase::Done => bar.finish_and_clear(),
         })
-        .with_context(|| format!("scanning {}", config.music_dir.display()))?;
+        .with_context(|| format!("indexing {}", config.music_dir.display()))?;
     bar.finish_and_clear();
     let songs = index.song_count()?;
     let mut out = std::io::stdout().lock();
@@ -156,7 +163,7 @@ fn print_report(
 ) -> std::io::Result<()> {
     writeln!(
         out,
-        "scanned {}: {} audio files in {:.2} s",
+        "indexed {}: {} audio files in {:.2} s",
         r.music_dir.display(),
         r.files,
         r.seconds
@@ -198,7 +205,7 @@ fn print_report(
         )?;
     }
     if r.interrupted {
-        writeln!(out, "  interrupted: run the scan again to finish")?;
+        writeln!(out, "  interrupted: index again to finish")?;
     }
     writeln!(out, "index {}: {songs} songs", index.display())
 }

@@ -40,13 +40,13 @@ enum Command {
     Demo(demo::Args),
     /// Run the daemon (systemd starts this at power-on).
     Run(run::Args),
-    /// Send a command to the running daemon: scan, skip, stop, volume N, status, rescan.
+    /// Send a command to the running daemon: scan, skip, stop, volume N, status, reindex.
     Ctl(ctl::Args),
     /// Check a config file and report every problem with its line.
     CheckConfig(check_config::Args),
     /// Print speed and memory figures (run it on the device too).
     Bench(bench::Args),
-    /// Scan the music folder into the index, or list what it holds.
+    /// Index the music folder, or list what the index holds.
     Library(library::Args),
     /// Show the queue moodbox would play for a facial emotion.
     Recommend(recommend::Args),

@@ -5,7 +5,7 @@
 //! history (symphonia #485, #497). Every call here runs inside `catch_unwind`, refuses
 //! streams whose headers ask for absurd buffers (more than 32 channels, more than 768 kHz,
 //! packets over 2^20 frames), gives up after a run of undecodable packets, and ends the work
-//! at the end of the requested window, so one bad file costs one track, never the scan.
+//! at the end of the requested window, so one bad file costs one track, never the indexing.
 
 use std::fs::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};

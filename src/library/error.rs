@@ -17,7 +17,7 @@ pub enum LibraryError {
     },
     /// A query on an open index failed (disk full, file removed underneath, locked for
     /// longer than the busy timeout). Fix: free disk space or stop the other writer; the
-    /// next scan repairs what is missing.
+    /// next indexing repairs what is missing.
     #[error("library index {path}: {source}")]
     Database {
         path: PathBuf,

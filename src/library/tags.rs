@@ -24,7 +24,7 @@ pub struct TagInfo {
     /// ISO 639-1, already normalised.
     pub language: Option<String>,
     pub mood: Option<Mood>,
-    /// The raw mood text when it named no mood moodbox knows (for the scan report).
+    /// The raw mood text when it named no mood moodbox knows (for the indexing report).
     pub unknown_mood: Option<String>,
     pub bpm: Option<f32>,
     pub duration_s: Option<f64>,

@@ -1,5 +1,5 @@
-//! The index survives what happens on a real device: scans stopped half-way (shutdown,
-//! power cut), a corrupt index file, and a reader working while a scan writes.
+//! The index survives what happens on a real device: indexing stopped half-way (shutdown,
+//! power cut), a corrupt index file, and a reader working while indexing writes.
 
 use crate::support;
 
@@ -93,7 +93,7 @@ fn killing_the_scanner_at_any_moment_leaves_a_sound_index() {
     let db = dir.path().join("index.sqlite3");
     let mut counts = Vec::new();
     for delay_ms in [30, 120, 250, 400, 700] {
-        let mut child = scan_command(&music, &db).spawn().unwrap();
+        let mut child = index_command(&music, &db).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL: no chance to clean up
         let _ = child.wait();
@@ -109,17 +109,17 @@ fn killing_the_scanner_at_any_moment_leaves_a_sound_index() {
         counts.push(index.song_count().unwrap());
     }
     println!("songs in the index after each kill: {counts:?}");
-    let status = scan_command(&music, &db).status().unwrap();
+    let status = index_command(&music, &db).status().unwrap();
     assert!(status.success());
     let index = LibraryIndex::open(&db).unwrap();
     assert_eq!(index.song_count().unwrap(), 64);
     assert!(index.integrity_ok().unwrap());
 }
 
-fn scan_command(music: &Path, db: &Path) -> Command {
+fn index_command(music: &Path, db: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_moodbox"));
     command
-        .args(["library", "scan", "--json", "--music"])
+        .args(["library", "index", "--json", "--music"])
         .arg(music)
         .arg("--db")
         .arg(db)

@@ -21,7 +21,7 @@ mod display_spi_panel;
 mod library_analysis;
 mod library_hostile;
 mod library_index;
-mod library_scan;
+mod library_indexing;
 mod recommend_cli;
 mod vision_cli;
 mod vision_fer2013;

@@ -1,4 +1,4 @@
-//! `moodbox library scan|list` and `moodbox recommend` end to end: a real library on disk, a
+//! `moodbox library index|list` and `moodbox recommend` end to end: a real library on disk, a
 //! config file, the SQLite play and skip history, and the JSON the commands print.
 
 use crate::support;
@@ -87,7 +87,7 @@ fn language_of(song: &Value) -> &str {
 #[test]
 fn scan_list_and_recommend_speak_json() {
     let s = setup();
-    let summary = &json_lines(&moodbox(&["library", "scan", "--json"], &s.config))[0];
+    let summary = &json_lines(&moodbox(&["library", "index", "--json"], &s.config))[0];
     assert_eq!(summary["added"], 10);
     assert_eq!(summary["songs"], 10);
     assert_eq!(summary["skipped"], Value::Array(vec![]));
@@ -294,10 +294,10 @@ fn an_unknown_emotion_lists_the_seven() {
 }
 
 #[test]
-fn scan_prints_a_summary_with_skip_reasons() {
+fn index_prints_a_summary_with_skip_reasons() {
     let s = setup();
     std::fs::write(s.music.join("calm/readme.mp3"), "not audio\n".repeat(30)).unwrap();
-    let out = moodbox(&["library", "scan"], &s.config);
+    let out = moodbox(&["library", "index"], &s.config);
     assert!(
         out.status.success(),
         "{}",
@@ -313,4 +313,17 @@ fn scan_prints_a_summary_with_skip_reasons() {
         "{text}"
     );
     assert!(text.contains("10 songs"), "{text}");
+}
+
+#[test]
+fn the_old_name_library_scan_still_indexes_with_a_warning() {
+    let s = setup();
+    let out = moodbox(&["library", "scan"], &s.config);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`library scan` is now `library index`"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("10 songs"));
 }

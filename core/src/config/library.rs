@@ -2,7 +2,7 @@
 //!
 //! ```toml
 //! [library]
-//! music_dir = "/var/lib/moodbox/music"        # scanned recursively
+//! music_dir = "/var/lib/moodbox/music"        # indexed recursively
 //! index = "/var/lib/moodbox/library.sqlite3"  # the SQLite index (and play history)
 //! languages = ["ta", "en"]                    # preferred first; [] = any language
 //! allow_unknown_language = true               # may songs with no language tag or folder play?
@@ -35,7 +35,7 @@ pub const DEFAULT_MUSIC_DIR: &str = "/var/lib/moodbox/music";
 /// Where the installed daemon keeps the index.
 pub const DEFAULT_INDEX: &str = "/var/lib/moodbox/library.sqlite3";
 
-/// Settings for scanning the music folder and choosing songs.
+/// Settings for indexing the music folder and choosing songs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LibraryConfig {

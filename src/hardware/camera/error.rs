@@ -72,7 +72,7 @@ pub enum CameraError {
 /// Where in the camera's life an I/O error happened; the same errno means different things
 /// when opening and when streaming.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
+pub enum CameraStep {
     Open,
     Query,
     Configure,
@@ -102,8 +102,13 @@ impl CameraError {
         !matches!(self, CameraError::BadFrame { .. })
     }
 
-    /// Turns a system error from `op` during `phase` into the variant a user can act on.
-    pub fn from_io(device: &str, phase: Phase, op: &'static str, err: io::Error) -> CameraError {
+    /// Turns a system error from `op` during `step` into the variant a user can act on.
+    pub fn from_io(
+        device: &str,
+        step: CameraStep,
+        op: &'static str,
+        err: io::Error,
+    ) -> CameraError {
         let device = device.to_string();
         if err.kind() == io::ErrorKind::TimedOut {
             return CameraError::Timeout {
@@ -111,10 +116,10 @@ impl CameraError {
                 waited: Duration::ZERO,
             };
         }
-        match (phase, err.raw_os_error()) {
+        match (step, err.raw_os_error()) {
             (_, Some(libc::EACCES | libc::EPERM)) => CameraError::PermissionDenied { device },
             (_, Some(libc::EBUSY)) => CameraError::Busy { device },
-            (Phase::Open, Some(libc::ENOENT | libc::ENXIO | libc::ENODEV)) => {
+            (CameraStep::Open, Some(libc::ENOENT | libc::ENXIO | libc::ENODEV)) => {
                 CameraError::NoSuchDevice {
                     device,
                     detail: err.to_string(),
@@ -122,7 +127,7 @@ impl CameraError {
             }
             (_, Some(libc::ENODEV | libc::ENXIO)) => CameraError::Unplugged { device },
             // ENOSYS: the ioctl is not implemented at all (as under qemu-user emulation).
-            (Phase::Query, Some(libc::ENOTTY | libc::EINVAL | libc::ENOSYS)) => {
+            (CameraStep::Query, Some(libc::ENOTTY | libc::EINVAL | libc::ENOSYS)) => {
                 CameraError::NotACaptureDevice {
                     device,
                     detail: err.to_string(),
@@ -149,27 +154,32 @@ mod tests {
     fn errno_becomes_an_actionable_variant() {
         let d = "/dev/video0";
         assert!(matches!(
-            CameraError::from_io(d, Phase::Open, "open", errno(libc::ENOENT)),
+            CameraError::from_io(d, CameraStep::Open, "open", errno(libc::ENOENT)),
             CameraError::NoSuchDevice { .. }
         ));
         assert!(matches!(
-            CameraError::from_io(d, Phase::Configure, "VIDIOC_REQBUFS", errno(libc::EBUSY)),
+            CameraError::from_io(
+                d,
+                CameraStep::Configure,
+                "VIDIOC_REQBUFS",
+                errno(libc::EBUSY)
+            ),
             CameraError::Busy { .. }
         ));
         assert!(matches!(
-            CameraError::from_io(d, Phase::Stream, "VIDIOC_DQBUF", errno(libc::ENODEV)),
+            CameraError::from_io(d, CameraStep::Stream, "VIDIOC_DQBUF", errno(libc::ENODEV)),
             CameraError::Unplugged { .. }
         ));
         assert!(matches!(
-            CameraError::from_io(d, Phase::Open, "open", errno(libc::EACCES)),
+            CameraError::from_io(d, CameraStep::Open, "open", errno(libc::EACCES)),
             CameraError::PermissionDenied { .. }
         ));
         assert!(matches!(
-            CameraError::from_io(d, Phase::Query, "VIDIOC_QUERYCAP", errno(libc::ENOTTY)),
+            CameraError::from_io(d, CameraStep::Query, "VIDIOC_QUERYCAP", errno(libc::ENOTTY)),
             CameraError::NotACaptureDevice { .. }
         ));
         assert!(matches!(
-            CameraError::from_io(d, Phase::Stream, "VIDIOC_DQBUF", errno(libc::EIO)),
+            CameraError::from_io(d, CameraStep::Stream, "VIDIOC_DQBUF", errno(libc::EIO)),
             CameraError::Io {
                 op: "VIDIOC_DQBUF",
                 ..
@@ -180,10 +190,11 @@ mod tests {
     #[test]
     fn messages_tell_the_user_what_to_do() {
         let d = "/dev/video0";
-        let msg = CameraError::from_io(d, Phase::Open, "open", errno(libc::EACCES)).to_string();
+        let msg =
+            CameraError::from_io(d, CameraStep::Open, "open", errno(libc::EACCES)).to_string();
         assert!(msg.contains("video` group"), "{msg}");
         let msg =
-            CameraError::from_io(d, Phase::Stream, "STREAMON", errno(libc::EBUSY)).to_string();
+            CameraError::from_io(d, CameraStep::Stream, "STREAMON", errno(libc::EBUSY)).to_string();
         assert!(
             msg.contains("another program") && msg.contains("fuser /dev/video0"),
             "{msg}"

@@ -64,7 +64,7 @@ mod sim;
 mod v4l2;
 mod yuyv;
 
-pub use error::{CameraError, Phase};
+pub use error::{CameraError, CameraStep};
 pub use frame::Frame;
 pub use mjpeg::{decode_mjpeg, with_huffman_tables};
 use moodbox_core::config::{CameraConfig, CameraDriver};

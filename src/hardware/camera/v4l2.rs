@@ -23,7 +23,7 @@ use v4l::{Device, Format, FourCC, Fraction};
 
 use crate::panic_message::panic_message;
 
-use super::error::{CameraError, Phase};
+use super::error::{CameraError, CameraStep};
 use super::frame::Frame;
 use super::mjpeg::decode_mjpeg;
 use super::negotiate::{choose, Choice, FormatOffer, PixelFormat, SizeOffer, Wanted};
@@ -150,7 +150,7 @@ fn stream_frames(
 ) -> Result<Vec<Frame>, CameraError> {
     let stream_err = |op: &'static str, e: std::io::Error| match CameraError::from_io(
         device_name,
-        Phase::Stream,
+        CameraStep::Stream,
         op,
         e,
     ) {
@@ -161,7 +161,9 @@ fn stream_frames(
         other => other,
     };
     let mut stream = MmapStream::with_buffers(&open.device, BufferType::VideoCapture, BUFFERS)
-        .map_err(|e| CameraError::from_io(device_name, Phase::Configure, "VIDIOC_REQBUFS", e))?;
+        .map_err(|e| {
+            CameraError::from_io(device_name, CameraStep::Configure, "VIDIOC_REQBUFS", e)
+        })?;
     stream.set_timeout(timeout);
     let mut out = Vec::with_capacity(frames);
     // Corrupt frames happen now and then on USB; allow as many as we want good ones.
@@ -227,10 +229,10 @@ fn convert(data: &[u8], mode: &Mode) -> Result<image::RgbImage, String> {
 fn open_and_negotiate(device_name: &str, config: &CameraConfig) -> Result<OpenCamera, CameraError> {
     guard(device_name, "opening", || {
         let device = Device::with_path(config.device.path())
-            .map_err(|e| CameraError::from_io(device_name, Phase::Open, "open", e))?;
-        let caps = device
-            .query_caps()
-            .map_err(|e| CameraError::from_io(device_name, Phase::Query, "VIDIOC_QUERYCAP", e))?;
+            .map_err(|e| CameraError::from_io(device_name, CameraStep::Open, "open", e))?;
+        let caps = device.query_caps().map_err(|e| {
+            CameraError::from_io(device_name, CameraStep::Query, "VIDIOC_QUERYCAP", e)
+        })?;
         if !caps.capabilities.contains(CapFlags::VIDEO_CAPTURE) {
             return Err(CameraError::NotACaptureDevice {
                 device: device_name.to_string(),
@@ -246,8 +248,9 @@ fn open_and_negotiate(device_name: &str, config: &CameraConfig) -> Result<OpenCa
                 ),
             });
         }
-        let offers = list_offers(&device)
-            .map_err(|e| CameraError::from_io(device_name, Phase::Query, "VIDIOC_ENUM_FMT", e))?;
+        let offers = list_offers(&device).map_err(|e| {
+            CameraError::from_io(device_name, CameraStep::Query, "VIDIOC_ENUM_FMT", e)
+        })?;
         let wanted = Wanted {
             format: config.format,
             width: config.width,
@@ -289,7 +292,7 @@ fn apply(
     );
     let got = device
         .set_format(&asked)
-        .map_err(|e| CameraError::from_io(device_name, Phase::Configure, "VIDIOC_S_FMT", e))?;
+        .map_err(|e| CameraError::from_io(device_name, CameraStep::Configure, "VIDIOC_S_FMT", e))?;
     let Some(format) = PixelFormat::from_fourcc(got.fourcc.repr) else {
         return Err(CameraError::UnsupportedFormat {
             device: device_name.to_string(),

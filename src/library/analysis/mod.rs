@@ -12,7 +12,7 @@
 //!
 //! They map to valence and arousal in [-1, 1] (documented on [`Features::valence_arousal`]),
 //! and the quadrant gives the mood. Confidence is how far the point sits from the nearest
-//! quadrant border. Analysing the middle minute keeps a scan fast (and skips intros and
+//! quadrant border. Analysing the middle minute keeps indexing fast (and skips intros and
 //! fade-outs); the benchmark (`moodbox bench library`) prints the real-time factor.
 
 pub mod key;

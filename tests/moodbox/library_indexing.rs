@@ -1,6 +1,6 @@
-//! Scanning a real library written to a temp folder: tagged MP3/FLAC/Ogg/WAV/M4A files, untagged
-//! files in mood and language folders, untagged synthetic songs, and broken files; then
-//! incremental rescans.
+//! Indexing a real library written to a temp folder: tagged MP3/FLAC/Ogg/WAV/M4A files,
+//! untagged files in mood and language folders, untagged synthetic songs, and broken files;
+//! then indexing again, incrementally.
 
 use crate::support;
 
@@ -137,7 +137,7 @@ fn build_library() -> Library {
     }
 }
 
-fn scan(lib: &Library) -> IndexReport {
+fn index_music(lib: &Library) -> IndexReport {
     let mut index = LibraryIndex::open(&lib.db).unwrap();
     index.index_music(&lib.music, &mut |_| {}).unwrap()
 }
@@ -175,7 +175,7 @@ fn check(song: &Song, mood: Mood, source: MoodSource, language: Option<&str>) {
 #[test]
 fn a_first_scan_indexes_every_song_and_skips_the_broken_files() {
     let lib = build_library();
-    let report = scan(&lib);
+    let report = index_music(&lib);
     assert_eq!(report.files, 15, "{report:#?}");
     assert_eq!(report.added, 12, "{report:#?}");
     assert_eq!(
@@ -288,7 +288,7 @@ fn a_first_scan_indexes_every_song_and_skips_the_broken_files() {
 #[test]
 fn filters_select_by_mood_and_language() {
     let lib = build_library();
-    scan(&lib);
+    index_music(&lib);
     let index = LibraryIndex::open(&lib.db).unwrap();
     let names = |filter: SongFilter| -> Vec<String> {
         index
@@ -310,8 +310,8 @@ fn filters_select_by_mood_and_language() {
 #[test]
 fn an_unchanged_library_is_not_read_again() {
     let lib = build_library();
-    scan(&lib);
-    let again = scan(&lib);
+    index_music(&lib);
+    let again = index_music(&lib);
     assert_eq!(
         (again.added, again.updated, again.removed),
         (0, 0, 0),
@@ -345,14 +345,14 @@ fn an_unchanged_library_is_not_read_again() {
         "same length tag"
     );
     set_mtime(&path, before.modified().unwrap());
-    let report = scan(&lib);
+    let report = index_music(&lib);
     assert_eq!(report.unchanged, 15);
     let index = LibraryIndex::open(&lib.db).unwrap();
     assert_eq!(song(&index, &lib, "tagged/sunrise.mp3").mood, Mood::Happy);
 
     // A new modification time makes it changed: re-read, now sad.
     set_mtime(&path, before.modified().unwrap() + Duration::from_secs(60));
-    let report = scan(&lib);
+    let report = index_music(&lib);
     assert_eq!((report.updated, report.unchanged), (1, 14), "{report:#?}");
     assert_eq!(song(&index, &lib, "tagged/sunrise.mp3").mood, Mood::Sad);
 }
@@ -360,7 +360,7 @@ fn an_unchanged_library_is_not_read_again() {
 #[test]
 fn removed_changed_and_repaired_files_are_followed() {
     let lib = build_library();
-    scan(&lib);
+    index_music(&lib);
     std::fs::remove_file(lib.path("tagged/rain.flac")).unwrap();
     std::fs::remove_file(lib.path("broken/empty.mp3")).unwrap();
     // Replace the text file with a real song, and give a folder song a mood tag.
@@ -380,7 +380,7 @@ fn removed_changed_and_repaired_files_are_followed() {
         },
     );
 
-    let report = scan(&lib);
+    let report = index_music(&lib);
     assert_eq!(
         report.removed, 1,
         "only songs count as removed: {report:#?}"
@@ -412,7 +412,7 @@ fn removed_changed_and_repaired_files_are_followed() {
 #[test]
 fn a_missing_music_folder_is_an_error_that_names_it_and_keeps_the_index() {
     let lib = build_library();
-    scan(&lib);
+    index_music(&lib);
     let mut index = LibraryIndex::open(&lib.db).unwrap();
     let missing = lib.music.join("not-here");
     let err = index
