@@ -66,7 +66,7 @@ pub struct Song {
     /// How sure moodbox is of `mood`, 0..=1: 1 for tags and folders (the owner's word); for
     /// analysis, how far the song sits from the nearest quadrant border.
     pub confidence: f32,
-    /// −1 (dark, unpleasant) ..= +1 (bright, pleasant). See [`crate::library::mood`].
+    /// −1 (dark, unpleasant) ..= +1 (bright, pleasant). See [`crate::mood`].
     pub valence: f32,
     /// −1 (still, slow, soft) ..= +1 (fast, loud, excited).
     pub arousal: f32,
@@ -76,11 +76,11 @@ pub struct Song {
     pub duration_s: Option<f64>,
 }
 
-/// Which songs [`crate::library::LibraryIndex::songs`] returns; empty fields match all.
+/// Which songs the library index returns; empty fields match all.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SongFilter {
     pub mood: Option<Mood>,
-    /// ISO 639-1 code; see [`crate::library::normalise_language`].
+    /// ISO 639-1 code; see [`crate::language::normalise_language`].
     pub language: Option<String>,
     pub mood_source: Option<MoodSource>,
 }

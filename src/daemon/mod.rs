@@ -5,7 +5,7 @@
 //! music index, button — each on its own [`crate::worker`], each of which may be missing and is
 //! retried with capped backoff while the daemon keeps running; then the control socket, then
 //! READY=1 to systemd. The loop only moves messages: inputs go to the machine, its actions to
-//! the workers ([`shell`]).
+//! the workers (`shell`).
 //!
 //! Signals: SIGTERM/SIGINT stop audio, blank the display, release the camera, close the
 //! index and return; SIGHUP reloads the config file (a broken one is logged and ignored).

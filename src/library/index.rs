@@ -308,7 +308,7 @@ impl LibraryIndex {
     }
 
     /// Records that the listener skipped a song offered for `mood`; it will be chosen less
-    /// often for that mood (see `skip_penalty` in [`crate::library::LibraryConfig`]).
+    /// often for that mood (see `skip_penalty` in [`moodbox_core::config::LibraryConfig`]).
     pub fn record_skip(&self, path: &Path, mood: Mood) -> Result<(), LibraryError> {
         self.insert_history(
             "INSERT INTO skips (path, mood, at_ms) VALUES (?1, ?2, ?3)",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::config::ConfigProblem;
 use serde::{Deserialize, Serialize};
 
-/// Which output [`Player::start`](super::Player::start) opens.
+/// Which output the player opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AudioDriver {

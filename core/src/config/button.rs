@@ -5,13 +5,13 @@ use std::time::Duration;
 use crate::config::ConfigProblem;
 use serde::{Deserialize, Serialize};
 
-/// Which button back-end [`open_button`](super::open_button) builds.
+/// Which button the daemon listens to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ButtonDriver {
     /// A push button on a Raspberry Pi GPIO pin (rppal).
     Gpio,
-    /// No button: presses come from the control socket or a [`SimButton`](super::SimButton).
+    /// No button: presses come from the control socket (or a simulated button in tests).
     None,
 }
 

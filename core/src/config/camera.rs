@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::config::ConfigProblem;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Which camera back-end [`open_camera`](super::open_camera) builds.
+/// Which camera back-end the scan worker opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CameraDriver {

@@ -30,7 +30,7 @@ pub enum AudioError {
     #[error("cannot write the WAV output {}: {reason}", path.display())]
     WavFile { path: PathBuf, reason: String },
 
-    /// The configuration cannot work (see [`AudioConfig::check`](super::AudioConfig::check)).
+    /// The configuration cannot work (see [`moodbox_core::config::AudioConfig::check`]).
     #[error("audio config: {0}")]
     Config(String),
 

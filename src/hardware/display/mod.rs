@@ -10,7 +10,8 @@
 //! - `png`: an in-memory framebuffer written to a PNG file after every screen ([`PngDisplay`]);
 //! - `none`: nothing is shown.
 //!
-//! All of them draw through the same [`ui::draw_screen`] into a [`Framebuffer`]; the panel then
+//! All of them draw through the same [`moodbox_core::ui::draw_screen`] into a
+//! [`moodbox_core::ui::Framebuffer`]; the panel then
 //! sends only the rectangle that changed since the last screen.
 //!
 //! # Troubleshooting
