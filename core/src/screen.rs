@@ -51,6 +51,8 @@ pub enum ErrorScreen {
     NoSongs { language: String },
     /// The audio output could not be opened.
     NoSoundCard { device: String },
+    /// None of the chosen songs would open (the music folder vanished, a disk failed).
+    SongsUnreadable { count: usize },
     /// Anything else: a short title and one sentence.
     Message { title: String, detail: String },
 }
@@ -75,6 +77,7 @@ impl ErrorScreen {
             ErrorScreen::TooDark => "Too dark".into(),
             ErrorScreen::NoSongs { .. } => "No songs".into(),
             ErrorScreen::NoSoundCard { .. } => "No sound".into(),
+            ErrorScreen::SongsUnreadable { .. } => "Cannot play".into(),
             ErrorScreen::Message { title, .. } => title.clone(),
         }
     }
@@ -87,6 +90,8 @@ impl ErrorScreen {
             ErrorScreen::TooDark => "I cannot see faces in the dark".into(),
             ErrorScreen::NoSongs { language } => format!("for language \"{language}\""),
             ErrorScreen::NoSoundCard { device } => format!("Cannot open {device}"),
+            ErrorScreen::SongsUnreadable { count: 1 } => "The song would not open".into(),
+            ErrorScreen::SongsUnreadable { count } => format!("{count} songs would not open"),
             ErrorScreen::Message { detail, .. } => detail.clone(),
         }
     }
@@ -99,6 +104,7 @@ impl ErrorScreen {
             ErrorScreen::TooDark => "Turn on a light and press again",
             ErrorScreen::NoSongs { .. } => "Add music to the library",
             ErrorScreen::NoSoundCard { .. } => "Check the audio settings",
+            ErrorScreen::SongsUnreadable { .. } => "Check the music folder",
             ErrorScreen::Message { .. } => "Press the button to try again",
         }
     }
@@ -110,6 +116,7 @@ impl ErrorScreen {
             ErrorScreen::TooDark => ErrorIcon::Moon,
             ErrorScreen::NoSongs { .. } => ErrorIcon::MusicNote,
             ErrorScreen::NoSoundCard { .. } => ErrorIcon::Speaker,
+            ErrorScreen::SongsUnreadable { .. } => ErrorIcon::MusicNote,
             ErrorScreen::Message { .. } => ErrorIcon::Warning,
         }
     }
@@ -129,6 +136,7 @@ impl Screen {
                 ErrorScreen::TooDark => "error-too-dark".into(),
                 ErrorScreen::NoSongs { .. } => "error-no-songs".into(),
                 ErrorScreen::NoSoundCard { .. } => "error-no-sound-card".into(),
+                ErrorScreen::SongsUnreadable { .. } => "error-songs-unreadable".into(),
                 ErrorScreen::Message { .. } => "error-message".into(),
             },
         }
@@ -168,6 +176,7 @@ pub fn gallery() -> Vec<Screen> {
         ErrorScreen::NoSoundCard {
             device: "hw:CARD=Headphones".into(),
         },
+        ErrorScreen::SongsUnreadable { count: 10 },
         ErrorScreen::Message {
             title: "Library error".into(),
             detail: "The song index could not be read".into(),

@@ -53,6 +53,8 @@ impl FromStr for MoodSource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Song {
     /// Absolute path of the file.
+    /// The file, in [`crate::path_text`] form in JSON (lossless for any file name).
+    #[serde(with = "crate::path_text")]
     pub path: PathBuf,
     /// The title tag, or the file name without its extension when there is none.
     pub title: String,

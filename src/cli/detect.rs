@@ -7,17 +7,18 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde_json::json;
 
-use moodbox::image_file::{has_image_extension, load_rgb};
+use moodbox_core::path_text;
+use moodbox::image_file::{image_files, load_rgb, IMAGE_EXTENSIONS};
 use moodbox::vision::{FrameReading, VisionPipeline};
 
 use super::vision_args::ModelArgs;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Exit status: 0 when every image was read, 65 when any could not be, 1 on a fatal error."
+    after_help = "Exit status: 0 when every image was read, 65 when any could not be, 66 when there were no pictures, 1 on a fatal error."
 )]
 pub struct Args {
-    /// Image files, or folders of images.
+    /// Image files, or folders of images (searched at any depth).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// One JSON object per image per line.
@@ -36,7 +37,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !args.json {
         writeln!(out, "{:<40} {:>9}  {:>5}", "FILE", "SIZE", "FACES")?;
     }
-    for path in expand(&args.paths) {
+    let paths = image_files(&args.paths);
+    if paths.is_empty() {
+        let given: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "moodbox: no pictures in {} (moodbox reads {} files, in folders at any depth)",
+            given.join(", "),
+            IMAGE_EXTENSIONS.join(", ")
+        );
+        return Ok(ExitCode::from(super::EXIT_NOINPUT));
+    }
+    for path in paths {
         let reading = load_rgb(&path)
             .map_err(anyhow::Error::from)
             .and_then(|frame| vision.read_frame(&frame).map_err(anyhow::Error::from));
@@ -50,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     writeln!(
                         out,
                         "{}",
-                        json!({"file": path.display().to_string(), "error": format!("{err:#}")})
+                        json!({"file": path_text::encode(&path), "error": format!("{err:#}")})
                     )?;
                 } else {
                     writeln!(out, "{:<40} error: {err:#}", path.display())?;
@@ -63,25 +74,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(super::EXIT_DATAERR)
     })
-}
-
-/// Files as given, folders replaced by their image files (sorted).
-fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for path in paths {
-        match std::fs::read_dir(path) {
-            Ok(entries) => {
-                let mut files: Vec<PathBuf> = entries
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_file() && has_image_extension(p))
-                    .collect();
-                files.sort();
-                out.extend(files);
-            }
-            Err(_) => out.push(path.clone()),
-        }
-    }
-    out
 }
 
 fn reading_json(path: &Path, r: &FrameReading) -> serde_json::Value {
@@ -101,7 +93,7 @@ fn reading_json(path: &Path, r: &FrameReading) -> serde_json::Value {
             })
         })
         .collect();
-    json!({"file": path.display().to_string(), "width": r.width, "height": r.height, "faces": faces})
+    json!({"file": path_text::encode(path), "width": r.width, "height": r.height, "faces": faces})
 }
 
 fn write_table_rows(out: &mut impl Write, path: &Path, r: &FrameReading) -> std::io::Result<()> {

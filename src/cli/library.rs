@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use moodbox_core::path_text;
 use moodbox::library::{IndexPhase, IndexReport, LibraryIndex};
 use moodbox_core::config::{Config, LibraryConfig, Scope, DEFAULT_PATH};
 use moodbox_core::language::normalise_language;
@@ -146,7 +147,7 @@ fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if args.json {
         let mut value = serde_json::to_value(&report)?;
-        value["index"] = serde_json::json!(index.path());
+        value["index"] = serde_json::json!(path_text::encode(index.path()));
         value["songs"] = serde_json::json!(songs);
         writeln!(out, "{value}")?;
     } else {
@@ -237,7 +238,12 @@ fn print_list(args: &ListArgs, index: &LibraryIndex, out: &mut impl Write) -> an
             if args.json {
                 writeln!(out, "{}", serde_json::to_string(&s)?)?;
             } else {
-                writeln!(out, "{}\t{}", s.path.display(), s.reason)?;
+                writeln!(
+                    out,
+                    "{}\t{}",
+                    printable(&s.path.display().to_string()),
+                    printable(&s.reason)
+                )?;
             }
         }
         return Ok(());
@@ -260,21 +266,38 @@ fn print_list(args: &ListArgs, index: &LibraryIndex, out: &mut impl Write) -> an
                 "{:9} {:8} {:3} {:>5} {} — {}\t{}",
                 song.mood.as_str(),
                 song.mood_source.as_str(),
-                song.language.as_deref().unwrap_or("-"),
+                printable(song.language.as_deref().unwrap_or("-")),
                 song.bpm.map_or("-".to_string(), |b| format!("{b:.0}")),
-                song.title,
-                song.artist.as_deref().unwrap_or("?"),
-                song.path.display()
+                printable(&song.title),
+                printable(song.artist.as_deref().unwrap_or("?")),
+                printable(&song.path.display().to_string())
             )?;
         }
     }
     Ok(())
 }
 
+/// `text` for a terminal: control characters (from tags or file names) are shown escaped
+/// (`\u{1b}`, `\n`) instead of moving the cursor or starting new lines.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The JSON object `library list --json` prints for a song.
 pub fn song_json(song: &Song) -> serde_json::Value {
     serde_json::json!({
-        "path": song.path,
+        "path": path_text::encode(&song.path),
         "title": song.title,
         "artist": song.artist,
         "album": song.album,

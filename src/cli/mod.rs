@@ -54,6 +54,8 @@ enum Command {
 
 /// Exit status when some inputs could not be read (sysexits EX_DATAERR).
 pub const EXIT_DATAERR: u8 = 65;
+/// Exit status when there was no input at all (sysexits EX_NOINPUT).
+pub const EXIT_NOINPUT: u8 = 66;
 /// Exit status for a bad configuration (sysexits EX_CONFIG); the unit does not restart on it.
 pub const EXIT_CONFIG: u8 = 78;
 
@@ -62,6 +64,7 @@ pub fn main() -> ExitCode {
     // The demo prints its own story on stdout; its logs only say what went wrong.
     let quiet = matches!(cli.command, Command::Demo(_));
     init_logging(cli.verbose, quiet);
+    moodbox::panic_message::install_hook();
     let result = match cli.command {
         Command::Detect(args) => detect::run(args),
         Command::Eval(args) => eval::run(args),
@@ -76,10 +79,24 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("moodbox: error: {err:#}");
+            eprintln!("moodbox: error: {}", error_chain(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, each cause once: many messages already name their
+/// cause ("cannot read X: No such file or directory"), which would otherwise be repeated.
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 /// Logs go to stderr (the journal under systemd); stdout stays for results.
@@ -95,6 +112,22 @@ fn init_logging(verbose: u8, quiet: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: the journal and log files get plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let io = std::io::Error::from_raw_os_error(2);
+        let err = anyhow::Error::new(io).context("cannot read /x: No such file or directory (os error 2)");
+        assert_eq!(error_chain(&err), "cannot read /x: No such file or directory (os error 2)");
+        let err = anyhow::anyhow!("disk full").context("cannot write /y");
+        assert_eq!(error_chain(&err), "cannot write /y: disk full");
+    }
 }

@@ -6,6 +6,9 @@ use std::process::ExitCode;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use moodbox_core::path_text;
+
+use super::library::printable;
 use moodbox::library::recommend;
 use moodbox_core::language::normalise_language;
 use moodbox_core::recommend::Recommendation;
@@ -67,7 +70,7 @@ fn print(args: &Args, rec: &Recommendation, out: &mut impl Write) -> anyhow::Res
             .iter()
             .map(|s| {
                 serde_json::json!({
-                    "path": s.path,
+                    "path": path_text::encode(&s.path),
                     "title": s.title,
                     "artist": s.artist,
                     "mood": s.mood,
@@ -98,10 +101,10 @@ fn print(args: &Args, rec: &Recommendation, out: &mut impl Write) -> anyhow::Res
                 "{:3}. {:9} {:3} {} — {}\t{}",
                 i + 1,
                 s.mood.as_str(),
-                s.language.as_deref().unwrap_or("-"),
-                s.title,
-                s.artist.as_deref().unwrap_or("?"),
-                s.path.display()
+                printable(s.language.as_deref().unwrap_or("-")),
+                printable(&s.title),
+                printable(s.artist.as_deref().unwrap_or("?")),
+                printable(&s.path.display().to_string())
             )?;
         }
         if let Some(why) = &rec.fallback {

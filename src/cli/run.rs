@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use moodbox::daemon::socket::SocketError;
 use moodbox::daemon::{self, RunOptions};
 use moodbox_core::config::{Config, DEFAULT_PATH};
 
@@ -33,7 +34,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     match runtime.block_on(daemon::run(config, options)) {
         Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e @ daemon::DaemonError::Models(_)) => {
+        // What a restart cannot fix: the models or the socket path the config names.
+        Err(
+            e @ (daemon::DaemonError::Models(_)
+            | daemon::DaemonError::Socket(
+                SocketError::NotASocket { .. } | SocketError::Bind { .. },
+            )),
+        ) => {
             eprintln!("moodbox: {e}");
             Ok(ExitCode::from(super::EXIT_CONFIG))
         }

@@ -43,6 +43,8 @@ pub enum QueueCause {
     Index(#[from] LibraryError),
     #[error("no playable songs in {}", .0.display())]
     Empty(PathBuf),
+    #[error("the music folder {} is gone (unmounted, moved or deleted)", .0.display())]
+    MusicDirGone(PathBuf),
     #[error("the library thread stopped")]
     Gone,
 }
@@ -229,6 +231,11 @@ impl LibraryService {
         let Some(index) = &self.index else {
             return Err(fail(QueueCause::NoIndex(link.get().text().to_string())));
         };
+        if !self.config.music_dir.is_dir() {
+            let cause = QueueCause::MusicDirGone(self.config.music_dir.clone());
+            self.update(|s| s.error = Some(cause.to_string()));
+            return Err(fail(cause));
+        }
         let rec = match recommend(index, &self.config, emotion, None, None, &mut self.rng) {
             Ok(rec) => rec,
             Err(e) => {

@@ -77,6 +77,8 @@ pub struct RunOptions {
 pub enum DaemonError {
     #[error("cannot load the vision models: {0}")]
     Models(#[from] ModelError),
+    #[error("loading the vision models crashed")]
+    ModelThread,
     #[error(transparent)]
     Socket(#[from] SocketError),
     #[error("cannot install signal handlers: {0}")]
@@ -119,7 +121,12 @@ pub async fn run(config: Config, mut options: RunOptions) -> Result<(), DaemonEr
             _ = async { shutdown.as_mut().expect("guarded").await }, if shutdown.is_some() => break,
         }
     }
+    let answers_owed = !daemon.pending.scan_waiters.is_empty();
     daemon.shutdown();
+    if answers_owed {
+        // Let the clients waiting for a scan read their "shutting down" answer.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     Ok(())
 }
 

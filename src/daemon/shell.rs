@@ -67,11 +67,22 @@ impl Daemon {
         config: Config,
         options: &mut RunOptions,
     ) -> Result<(Daemon, Inbox), DaemonError> {
-        let vision_config = config.vision.clone();
-        let vision = tokio::task::spawn_blocking(move || VisionPipeline::load(&vision_config))
-            .await
-            .expect("the model loading thread panicked")?;
+        // The socket first: a second daemon on the same socket stops here, before it touches
+        // the camera or the index.
         let listener = socket::bind(&config.daemon.control_socket).await?;
+        let vision_config = config.vision.clone();
+        let loaded =
+            tokio::task::spawn_blocking(move || VisionPipeline::load(&vision_config)).await;
+        let vision = match loaded {
+            Ok(Ok(vision)) => vision,
+            failed => {
+                let _ = std::fs::remove_file(&config.daemon.control_socket);
+                return Err(match failed {
+                    Ok(Err(e)) => DaemonError::Models(e),
+                    _ => DaemonError::ModelThread,
+                });
+            }
+        };
         let scanner = Scanner::start(
             config.camera.clone(),
             vision,
@@ -279,6 +290,9 @@ impl Daemon {
         info!("shutting down");
         super::notify::stopping();
         self.server.abort();
+        for waiter in self.pending.scan_waiters {
+            let _ = waiter.send(Reply::failure("moodbox is shutting down"));
+        }
         let _ = std::fs::remove_file(&self.config.daemon.control_socket);
         let Workers {
             scanner,

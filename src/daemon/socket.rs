@@ -2,13 +2,14 @@
 //! answering each with one line of JSON ([`moodbox_core::protocol`]). `moodbox ctl` is its
 //! client ([`request`]).
 
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 use tracing::{debug, warn};
 
 use moodbox_core::protocol::{Command, Reply, MAX_LINE};
@@ -27,6 +28,9 @@ pub enum SocketError {
     },
     #[error("control socket {}: another moodbox is already running and listening there", path.display())]
     InUse { path: PathBuf },
+    /// Something else lives at the socket's path; it is never deleted.
+    #[error("control socket {}: an existing file that is not a socket is there; moodbox will not replace it (set [daemon] control_socket to another path)", path.display())]
+    NotASocket { path: PathBuf },
 }
 
 /// Why `moodbox ctl` got no answer.
@@ -64,7 +68,8 @@ pub enum RequestError {
     },
 }
 
-/// Binds the socket (removing a stale one left by a crash) with mode 0660.
+/// Binds the socket with mode 0660. A stale socket left by a crash is removed; anything else
+/// at that path is left alone and reported.
 pub async fn bind(path: &Path) -> Result<UnixListener, SocketError> {
     let err = |what, source| SocketError::Bind {
         path: path.to_path_buf(),
@@ -74,7 +79,12 @@ pub async fn bind(path: &Path) -> Result<UnixListener, SocketError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| err("cannot create its folder", e))?;
     }
-    if path.exists() {
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.file_type().is_socket() {
+            return Err(SocketError::NotASocket {
+                path: path.to_path_buf(),
+            });
+        }
         if UnixStream::connect(path).await.is_ok() {
             return Err(SocketError::InUse {
                 path: path.to_path_buf(),
@@ -88,12 +98,76 @@ pub async fn bind(path: &Path) -> Result<UnixListener, SocketError> {
     Ok(listener)
 }
 
+/// At most this many clients are connected at once; a new one pushes out the one that has
+/// been idle longest (or, when none is idle, is told the box is busy).
+pub const MAX_CLIENTS: usize = 32;
+/// A client that sends no command for this long is disconnected.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The connected clients, oldest first, and whether each is waiting for a command.
+#[derive(Default)]
+struct Clients {
+    next_id: u64,
+    list: Vec<ClientSlot>,
+}
+
+struct ClientSlot {
+    id: u64,
+    idle: bool,
+    evict: Arc<Notify>,
+}
+
+type SharedClients = Arc<Mutex<Clients>>;
+
+impl Clients {
+    /// Room for one more: `Some((id, eviction notice))`, or `None` when every slot is busy.
+    fn admit(&mut self) -> Option<(u64, Arc<Notify>)> {
+        if self.list.len() >= MAX_CLIENTS {
+            let oldest_idle = self.list.iter().position(|c| c.idle)?;
+            let evicted = self.list.remove(oldest_idle);
+            evicted.evict.notify_one();
+        }
+        self.next_id += 1;
+        let evict = Arc::new(Notify::new());
+        self.list.push(ClientSlot {
+            id: self.next_id,
+            idle: true,
+            evict: evict.clone(),
+        });
+        Some((self.next_id, evict))
+    }
+
+    fn set_idle(&mut self, id: u64, idle: bool) {
+        if let Some(slot) = self.list.iter_mut().find(|c| c.id == id) {
+            slot.idle = idle;
+        }
+    }
+
+    fn leave(&mut self, id: u64) {
+        self.list.retain(|c| c.id != id);
+    }
+}
+
 /// Accepts clients until the listener is dropped; each command goes to `requests`.
 pub async fn serve(listener: UnixListener, requests: mpsc::Sender<Request>) {
+    let clients: SharedClients = Arc::default();
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => {
-                tokio::spawn(client(stream, requests.clone()));
+            Ok((mut stream, _)) => {
+                let admitted = clients.lock().map(|mut c| c.admit()).ok().flatten();
+                match admitted {
+                    Some((id, evict)) => {
+                        let clients = clients.clone();
+                        tokio::spawn(client(stream, requests.clone(), clients, id, evict));
+                    }
+                    None => {
+                        warn!("control socket: {MAX_CLIENTS} clients busy; turning one away");
+                        let busy = Reply::failure("moodbox is busy with other clients; try again");
+                        let _ = stream
+                            .write_all(format!("{}\n", busy.to_line()).as_bytes())
+                            .await;
+                    }
+                }
             }
             Err(e) => {
                 warn!(error = %e, "control socket accept failed");
@@ -103,19 +177,44 @@ pub async fn serve(listener: UnixListener, requests: mpsc::Sender<Request>) {
     }
 }
 
-async fn client(stream: UnixStream, requests: mpsc::Sender<Request>) {
+async fn client(
+    stream: UnixStream,
+    requests: mpsc::Sender<Request>,
+    clients: SharedClients,
+    id: u64,
+    evict: Arc<Notify>,
+) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read.take(64 * 1024)).lines();
-    while let Ok(Some(line)) = lines.next_line().await {
-        let answer = answer(&line, &requests).await;
-        let Some(answer) = answer else {
-            return;
+    let mark = |idle| {
+        if let Ok(mut c) = clients.lock() {
+            c.set_idle(id, idle);
+        }
+    };
+    loop {
+        let line = tokio::select! {
+            line = tokio::time::timeout(IDLE_TIMEOUT, lines.next_line()) => line,
+            _ = evict.notified() => {
+                debug!("control client pushed out by a newer one");
+                break;
+            }
+        };
+        let Ok(Ok(Some(line))) = line else {
+            break; // idle too long, gone, or unreadable
+        };
+        mark(false);
+        let Some(answer) = answer(&line, &requests).await else {
+            break;
         };
         let mut text = answer.to_line();
         text.push('\n');
         if write.write_all(text.as_bytes()).await.is_err() {
             break;
         }
+        mark(true);
+    }
+    if let Ok(mut c) = clients.lock() {
+        c.leave(id);
     }
     debug!("control client left");
 }

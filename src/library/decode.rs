@@ -2,13 +2,12 @@
 //! uses), guarded against hostile files.
 //!
 //! Songs come from anywhere, and decoders still have panics and huge allocations in their
-//! history (symphonia #485, #497). Every call here runs inside `catch_unwind`, refuses
+//! history (symphonia #485, #497). Every call here runs inside `catch_quietly`, refuses
 //! streams whose headers ask for absurd buffers (more than 32 channels, more than 768 kHz,
 //! packets over 2^20 frames), gives up after a run of undecodable packets, and ends the work
 //! at the end of the requested window, so one bad file costs one track, never the indexing.
 
 use std::fs::File;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use symphonia::core::audio::SampleBuffer;
@@ -20,7 +19,7 @@ use symphonia::core::meta::{Limit, MetadataOptions};
 use symphonia::core::probe::Hint;
 use symphonia::core::units::Time;
 
-use crate::panic_message::panic_message;
+use crate::panic_message::{catch_quietly, panic_message};
 
 /// The rate analysis works at: decoded audio is averaged down by an integer factor to the
 /// nearest rate at or above roughly this (44.1 kHz → 11,025 Hz, 48 kHz → 12 kHz).
@@ -56,7 +55,7 @@ pub struct StreamInfo {
 
 /// Runs `work`, turning a panic into an error message instead of unwinding further.
 pub fn guarded<T>(what: &str, work: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    match catch_unwind(AssertUnwindSafe(work)) {
+    match catch_quietly(work) {
         Ok(result) => result,
         Err(payload) => Err(format!(
             "{what} crashed on this file ({})",

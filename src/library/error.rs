@@ -61,10 +61,17 @@ impl LibraryError {
         use rusqlite::ErrorCode;
         match self {
             LibraryError::Corrupt { .. } => true,
-            LibraryError::Database { source, .. } | LibraryError::Open { source, .. } => matches!(
-                source.sqlite_error_code(),
-                Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
-            ),
+            LibraryError::Database { source, .. } | LibraryError::Open { source, .. } => {
+                let schema_damaged = source
+                    .to_string()
+                    .contains("no such table")
+                    || source.to_string().contains("no such column");
+                schema_damaged
+                    || matches!(
+                        source.sqlite_error_code(),
+                        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+                    )
+            }
             _ => false,
         }
     }

@@ -76,9 +76,23 @@ CREATE TABLE skips (
 CREATE INDEX skips_by_mood ON skips (mood, path);
 ";
 
+/// The tables this schema version has.
+const TABLES: [&str; 4] = ["songs", "skipped", "plays", "skips"];
+
+/// The first table of the schema the file lacks (a damaged or hand-edited index passes
+/// `quick_check` without it).
+fn missing_table(conn: &Connection) -> rusqlite::Result<Option<&'static str>> {
+    let mut present = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?;
+    let names: Vec<String> = present
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(TABLES.into_iter().find(|t| !names.iter().any(|n| n == t)))
+}
+
 /// A file indexing could not use, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SkippedFile {
+    #[serde(with = "moodbox_core::path_text")]
     pub path: PathBuf,
     pub reason: String,
 }
@@ -202,7 +216,11 @@ impl LibraryIndex {
                     "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 ))?;
             }
-            SCHEMA_VERSION => {}
+            SCHEMA_VERSION => {
+                if let Some(missing) = missing_table(&conn)? {
+                    return Err(OpenFailure::Corrupt(format!("its {missing} table is missing")));
+                }
+            }
             newer => return Err(OpenFailure::TooNew(newer)),
         }
         Ok(conn)

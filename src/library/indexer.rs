@@ -58,12 +58,14 @@ pub struct IndexProgress {
     /// Files to examine (new or changed).
     pub total: usize,
     /// The file about to be examined.
+    #[serde(with = "moodbox_core::path_text::option")]
     pub path: Option<PathBuf>,
 }
 
 /// What an indexing run did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IndexReport {
+    #[serde(with = "moodbox_core::path_text")]
     pub music_dir: PathBuf,
     /// Audio files found.
     pub files: usize,

@@ -1,6 +1,6 @@
 //! The `[daemon]` section: the control socket, how a scan is made, and how long screens stay.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -65,15 +65,75 @@ impl DaemonConfig {
                 ));
             }
         }
-        if self.control_socket.file_name().is_none() {
-            problems.push(ConfigProblem::new(
-                "daemon.control_socket",
-                format!(
-                    "{} is not a file path; write e.g. \"{DEFAULT_SOCKET}\"",
-                    self.control_socket.display()
-                ),
-            ));
+        if let Some(problem) = socket_problem(&self.control_socket) {
+            problems.push(ConfigProblem::new("daemon.control_socket", problem));
         }
         problems
+    }
+}
+
+/// The longest path a Unix socket address holds (`sun_path` is 108 bytes with its NUL).
+pub const MAX_SOCKET_PATH: usize = 107;
+
+/// Why `path` cannot be the control socket, if it cannot: no file name, too long for a socket
+/// address, a folder, or an existing file that is not a socket (which the daemon would have
+/// to delete to listen there — it never deletes anything but a stale socket).
+fn socket_problem(path: &Path) -> Option<String> {
+    use std::os::unix::fs::FileTypeExt;
+    let shown = path.display();
+    if path.file_name().is_none() {
+        return Some(format!(
+            "{shown} is not a file path; write e.g. \"{DEFAULT_SOCKET}\""
+        ));
+    }
+    let len = path.as_os_str().len();
+    if len > MAX_SOCKET_PATH {
+        return Some(format!(
+            "{shown} is {len} bytes long; a socket path holds at most {MAX_SOCKET_PATH}: choose a \
+             shorter one, e.g. \"{DEFAULT_SOCKET}\""
+        ));
+    }
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if meta.is_dir() {
+        Some(format!(
+            "{shown} is a folder; name a file inside it, e.g. {shown}/control.sock"
+        ))
+    } else if !meta.file_type().is_socket() {
+        Some(format!(
+            "{shown} is an existing file, not a socket; moodbox will not replace it: choose \
+             another path or move the file away"
+        ))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_socket_path_must_be_short_and_never_an_ordinary_file_or_a_folder() {
+        let dir = std::env::temp_dir().join(format!("moodbox-socket-check-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("notes.txt");
+        std::fs::write(&file, "keep me").unwrap();
+        let long = dir.join("x".repeat(220));
+        for (path, words) in [
+            (file.clone(), "not a socket"),
+            (dir.clone(), "is a folder"),
+            (long, "bytes long"),
+            (PathBuf::from("/"), "not a file path"),
+        ] {
+            let problem = socket_problem(&path).unwrap_or_default();
+            assert!(problem.contains(words), "{}: {problem:?}", path.display());
+        }
+        assert_eq!(
+            socket_problem(&dir.join("control.sock")),
+            None,
+            "a new path is fine"
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -136,6 +136,9 @@ pub struct Machine {
     last_mood: Option<ScanMood>,
     /// Last second of elapsed time drawn on the now-playing screen.
     drawn_second: Option<u64>,
+    /// Songs of the current queue that started, and that failed to open.
+    queue_started: usize,
+    queue_failed: usize,
     /// The sound card that could not be opened or was lost, while it is missing.
     sound_missing: Option<String>,
     /// 0..=100.
@@ -157,6 +160,8 @@ impl Machine {
             now_playing: None,
             last_mood: None,
             drawn_second: None,
+            queue_started: 0,
+            queue_failed: 0,
             sound_missing: None,
             volume: volume.min(100),
             timer: report::PressTimer::default(),
@@ -321,6 +326,7 @@ impl Machine {
             return self.overlay(Screen::Error(ErrorScreen::NoSoundCard { device }), now);
         }
         self.timer.queued();
+        (self.queue_started, self.queue_failed) = (0, 0);
         self.queue_order = rec.songs.iter().map(|s| s.path.clone()).collect();
         self.queue = rec.songs.into_iter().map(|s| (s.path.clone(), s)).collect();
         self.queue_emotion = Some(rec.emotion);
@@ -335,6 +341,7 @@ impl Machine {
                 else {
                     return Vec::new(); // a song of a queue that was since replaced
                 };
+                self.queue_started += 1;
                 let mut actions = vec![Action::RecordPlay {
                     path,
                     emotion,
@@ -355,6 +362,12 @@ impl Machine {
             PlayerEvent::QueueFinished => {
                 self.now_playing = None;
                 self.drawn_second = None;
+                if self.queue_started == 0 && self.queue_failed > 0 {
+                    // Not one song of the queue would open: say so, not just "press the button".
+                    let count = std::mem::take(&mut self.queue_failed);
+                    return self
+                        .overlay(Screen::Error(ErrorScreen::SongsUnreadable { count }), now);
+                }
                 if self.showing_base(now) {
                     self.base_screen(now)
                 } else {
@@ -378,8 +391,12 @@ impl Machine {
                 self.timer.first_sample(at);
                 Vec::new()
             }
+            PlayerEvent::TrackFailed { .. } => {
+                self.queue_failed += 1;
+                Vec::new()
+            }
             // The next TrackStarted or QueueFinished tells what comes after a song.
-            PlayerEvent::TrackEnded { .. } | PlayerEvent::TrackFailed { .. } => Vec::new(),
+            PlayerEvent::TrackEnded { .. } => Vec::new(),
         }
     }
 

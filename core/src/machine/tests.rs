@@ -382,3 +382,65 @@ fn a_press_is_timed_until_its_song_reaches_the_sound_card() {
     );
     assert_eq!(m.press_to_first_audio(), None);
 }
+
+#[test]
+fn a_queue_whose_songs_all_fail_says_so() {
+    let t = Instant::now();
+    let mut m = Machine::new(Timing::default(), 100);
+    m.handle(Input::ScanPressed, t);
+    m.handle(
+        Input::ScanFinished(ScanOutcome::Mood(mood(Emotion::Sad))),
+        t,
+    );
+    let songs = vec![song("gone1.wav", Mood::Sad), song("gone2.wav", Mood::Sad)];
+    m.handle(Input::QueueChosen(queue(Emotion::Sad, songs)), t);
+    for path in ["gone1.wav", "gone2.wav"] {
+        let failed = PlayerEvent::TrackFailed {
+            path: path.into(),
+            error: "cannot open: No such file or directory".into(),
+        };
+        assert!(m.handle(Input::Player(failed), t).is_empty());
+    }
+    let a = m.handle(Input::Player(PlayerEvent::QueueFinished), t);
+    assert_eq!(
+        a,
+        vec![Action::Show(Screen::Error(ErrorScreen::SongsUnreadable {
+            count: 2
+        }))]
+    );
+    let back = t + Timing::default().message_screen;
+    assert_eq!(
+        m.handle(Input::Tick, back),
+        vec![Action::Show(Screen::Idle)]
+    );
+}
+
+#[test]
+fn a_queue_that_played_something_ends_quietly_even_if_some_songs_failed() {
+    let t = Instant::now();
+    let mut m = Machine::new(
+        Timing {
+            mood_screen: Duration::ZERO,
+            ..Timing::default()
+        },
+        100,
+    );
+    play(
+        &mut m,
+        t,
+        Emotion::Happy,
+        vec![song("a.wav", Mood::Happy), song("b.wav", Mood::Happy)],
+    );
+    m.handle(Input::Tick, t);
+    m.handle(
+        Input::Player(PlayerEvent::TrackFailed {
+            path: "b.wav".into(),
+            error: "cannot decode".into(),
+        }),
+        t,
+    );
+    assert_eq!(
+        m.handle(Input::Player(PlayerEvent::QueueFinished), t),
+        vec![Action::Show(Screen::Idle)]
+    );
+}

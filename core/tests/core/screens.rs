@@ -118,8 +118,8 @@ fn the_golden_folder_holds_exactly_one_image_per_screen_and_size() {
         .filter(|name| name.ends_with(".png"))
         .collect();
     assert_eq!(present, expected);
-    // 7 moods + idle + scanning + now playing + 6 errors, at two sizes.
-    assert_eq!(expected.len(), 2 * 16);
+    // 7 moods + idle + scanning + now playing + 7 errors, at two sizes.
+    assert_eq!(expected.len(), 2 * 17);
 }
 
 #[test]

@@ -2,12 +2,11 @@
 //! its first sample reaches the output and when it ends.
 //!
 //! Songs are untrusted files. Decoders have panicked on hostile input before (symphonia
-//! #485), so opening and every decode step run under `catch_unwind`: a panic costs that one
+//! #485), so opening and every decode step run under `catch_quietly`: a panic costs that one
 //! song, reported as a failure, never the audio thread.
 
 use std::fs::File;
 use std::io::BufReader;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,7 +14,7 @@ use std::time::{Duration, Instant};
 use rodio::source::SeekError;
 use rodio::{ChannelCount, Decoder, SampleRate, Source};
 
-use crate::panic_message::panic_message;
+use crate::panic_message::{catch_quietly, panic_message};
 
 /// A decoder for a song file.
 pub type SongDecoder = Decoder<BufReader<File>>;
@@ -31,7 +30,7 @@ pub fn open_track(path: &Path) -> Result<SongDecoder, String> {
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    let decoder = panic::catch_unwind(AssertUnwindSafe(|| {
+    let decoder = catch_quietly(|| {
         let mut builder = Decoder::builder()
             .with_data(BufReader::new(file))
             .with_byte_len(len)
@@ -40,7 +39,7 @@ pub fn open_track(path: &Path) -> Result<SongDecoder, String> {
             builder = builder.with_hint(hint);
         }
         builder.build()
-    }))
+    })
     .map_err(|p| format!("the decoder crashed: {}", panic_message(&*p)))?
     .map_err(|e| format!("cannot decode: {e}"))?;
     if decoder.channels() == 0 || decoder.sample_rate() == 0 {
@@ -93,7 +92,7 @@ impl<S: Source> TrackSource<S> {
         signal: SignalFn,
         report_first_sample: bool,
     ) -> Result<TrackSource<S>, String> {
-        let first = panic::catch_unwind(AssertUnwindSafe(|| inner.next()))
+        let first = catch_quietly(|| inner.next())
             .map_err(|p| format!("the decoder crashed: {}", panic_message(&*p)))?
             .ok_or_else(|| "the file holds no audio".to_string())?;
         Ok(TrackSource {
@@ -120,7 +119,7 @@ impl<S: Source> Iterator for TrackSource<S> {
         }
         let next = match self.peeked.take() {
             Some(sample) => Ok(Some(sample)),
-            None => panic::catch_unwind(AssertUnwindSafe(|| self.inner.next())),
+            None => catch_quietly(|| self.inner.next()),
         };
         match next {
             Ok(Some(sample)) => {

@@ -1,5 +1,7 @@
-//! Helpers shared by the integration tests: generated audio files and signal measurements.
+//! Helpers shared by the integration tests: generated audio files, signal measurements, and a
+//! simulated box running the real daemon.
 
 pub mod encode;
 pub mod library_audio;
 pub mod signal;
+pub mod sim_box;

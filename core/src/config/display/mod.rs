@@ -208,6 +208,11 @@ fn display_problem(key: &str, message: impl Into<String>) -> ConfigProblem {
 /// The largest picture the PNG simulator accepts on a side (a typo guard, not a limit of PNG).
 pub const MAX_PNG_SIDE: u32 = 4096;
 
+/// The highest BCM GPIO on the Raspberry Pi's 40-pin header.
+const MAX_HEADER_GPIO: u32 = 27;
+/// No GPIO chip has more lines than this.
+const MAX_CHIP_LINE: u32 = 1023;
+
 /// BCM GPIOs that SPI0 uses on the Raspberry Pi header (CE1, CE0, MISO, MOSI, SCLK).
 const SPI0_LINES: [(u32, &str); 5] = [
     (7, "SPI0 CE1"),
@@ -422,6 +427,23 @@ impl DisplayConfig {
                 .to_string_lossy()
                 .starts_with("/dev/spidev0.");
             let on_pi_header = self.gpio_chip.to_string_lossy() == "/dev/gpiochip0";
+            if on_pi_header && *line > MAX_HEADER_GPIO {
+                problems.push(display_problem(
+                    key,
+                    format!(
+                        "GPIO {line} is not on the 40-pin header: use a BCM number 0..={MAX_HEADER_GPIO} \
+                         (not the header pin number; see hardware/README.md)"
+                    ),
+                ));
+                continue;
+            }
+            if *line > MAX_CHIP_LINE {
+                problems.push(display_problem(
+                    key,
+                    format!("GPIO {line} is beyond any GPIO chip's lines (0..={MAX_CHIP_LINE})"),
+                ));
+                continue;
+            }
             if let Some((_, function)) = SPI0_LINES.iter().find(|(l, _)| l == line) {
                 if on_spi0 && on_pi_header {
                     problems.push(display_problem(

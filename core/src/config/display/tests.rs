@@ -122,3 +122,52 @@ fn unknown_keys_are_refused() {
     let err = DisplayConfig::from_toml("widht = 240").unwrap_err();
     assert!(err.to_string().contains("unknown field `widht`"), "{err}");
 }
+
+#[test]
+fn lines_beyond_the_header_are_refused() {
+    for (key, config) in [
+        (
+            "display.dc_pin",
+            DisplayConfig {
+                dc_pin: 999,
+                ..DisplayConfig::default()
+            },
+        ),
+        (
+            "display.reset_pin",
+            DisplayConfig {
+                reset_pin: OptionalLine(Some(28)),
+                ..DisplayConfig::default()
+            },
+        ),
+        (
+            "display.backlight_pin",
+            DisplayConfig {
+                backlight_pin: OptionalLine(Some(4000)),
+                ..DisplayConfig::default()
+            },
+        ),
+    ] {
+        let problems = config.check();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.key == key && p.message.contains("not on the 40-pin header")),
+            "{key}: {problems:?}"
+        );
+    }
+    let expander = DisplayConfig {
+        gpio_chip: "/dev/gpiochip2".into(),
+        dc_pin: 40,
+        ..DisplayConfig::default()
+    };
+    assert!(expander.check().is_empty(), "{:?}", expander.check());
+    let absurd = DisplayConfig {
+        dc_pin: 100_000,
+        ..expander
+    };
+    assert!(absurd
+        .check()
+        .iter()
+        .any(|p| p.message.contains("beyond any GPIO chip")));
+}
