@@ -186,7 +186,10 @@ mod tests {
         let path = dir.path().join("huge.png");
         image::RgbImage::new(4097, 4096).save(&path).unwrap();
         let err = load_rgb(&path).unwrap_err();
-        assert!(matches!(err, ImageFileError::TooLarge { width: 4097, .. }), "{err}");
+        assert!(
+            matches!(err, ImageFileError::TooLarge { width: 4097, .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("huge.png"), "{err}");
     }
 
@@ -218,7 +221,10 @@ mod tests {
             .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["a/b/deep.png", "top.JPG"]);
-        assert!(image_files(&[dir.path().join("a/empty-not-here")]).len() == 1, "a file path stays");
+        assert!(
+            image_files(&[dir.path().join("a/empty-not-here")]).len() == 1,
+            "a file path stays"
+        );
     }
 
     #[test]

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde_json::json;
 
-use moodbox_core::path_text;
 use moodbox::image_file::{image_files, load_rgb, IMAGE_EXTENSIONS};
 use moodbox::vision::{FrameReading, VisionPipeline};
+use moodbox_core::path_text;
 
 use super::vision_args::ModelArgs;
 
@@ -56,15 +56,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(r) => write_table_rows(&mut out, &path, &r)?,
             Err(err) => {
                 failed += 1;
-                tracing::error!("{err:#}");
+                let err = super::error_chain(&err);
+                tracing::error!("{err}");
                 if args.json {
                     writeln!(
                         out,
                         "{}",
-                        json!({"file": path_text::encode(&path), "error": format!("{err:#}")})
+                        json!({"file": path_text::encode(&path), "error": err})
                     )?;
                 } else {
-                    writeln!(out, "{:<40} error: {err:#}", path.display())?;
+                    writeln!(out, "{:<40} error: {err}", path.display())?;
                 }
             }
         }

@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use moodbox_core::path_text;
 use moodbox::library::{IndexPhase, IndexReport, LibraryIndex};
 use moodbox_core::config::{Config, LibraryConfig, Scope, DEFAULT_PATH};
 use moodbox_core::language::normalise_language;
 use moodbox_core::mood::Mood;
+use moodbox_core::path_text;
 use moodbox_core::song::Song;
 use moodbox_core::song::SongFilter;
 

@@ -87,7 +87,7 @@ pub fn main() -> ExitCode {
 
 /// An error and its causes on one line, each cause once: many messages already name their
 /// cause ("cannot read X: No such file or directory"), which would otherwise be repeated.
-fn error_chain(err: &anyhow::Error) -> String {
+pub fn error_chain(err: &anyhow::Error) -> String {
     let mut text = err.to_string();
     for cause in err.chain().skip(1) {
         let cause = cause.to_string();
@@ -125,8 +125,12 @@ mod tests {
     #[test]
     fn a_cause_already_in_the_message_is_not_repeated() {
         let io = std::io::Error::from_raw_os_error(2);
-        let err = anyhow::Error::new(io).context("cannot read /x: No such file or directory (os error 2)");
-        assert_eq!(error_chain(&err), "cannot read /x: No such file or directory (os error 2)");
+        let err = anyhow::Error::new(io)
+            .context("cannot read /x: No such file or directory (os error 2)");
+        assert_eq!(
+            error_chain(&err),
+            "cannot read /x: No such file or directory (os error 2)"
+        );
         let err = anyhow::anyhow!("disk full").context("cannot write /y");
         assert_eq!(error_chain(&err), "cannot write /y: disk full");
     }

@@ -7,7 +7,6 @@
 //! packets over 2^20 frames), gives up after a run of undecodable packets, and ends the work
 //! at the end of the requested window, so one bad file costs one track, never the indexing.
 
-use std::fs::File;
 use std::path::Path;
 
 use symphonia::core::audio::SampleBuffer;
@@ -20,6 +19,7 @@ use symphonia::core::probe::Hint;
 use symphonia::core::units::Time;
 
 use crate::panic_message::{catch_quietly, panic_message};
+use crate::song_file::SongFile;
 
 /// The rate analysis works at: decoded audio is averaged down by an integer factor to the
 /// nearest rate at or above roughly this (44.1 kHz → 11,025 Hz, 48 kHz → 12 kHz).
@@ -111,7 +111,7 @@ struct OpenStream {
 
 impl OpenStream {
     fn open(path: &Path) -> Result<OpenStream, String> {
-        let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+        let file = SongFile::open(path).map_err(|e| e.to_string())?;
         let source = MediaSourceStream::new(Box::new(file), Default::default());
         let mut hint = Hint::new();
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {

@@ -62,9 +62,7 @@ impl LibraryError {
         match self {
             LibraryError::Corrupt { .. } => true,
             LibraryError::Database { source, .. } | LibraryError::Open { source, .. } => {
-                let schema_damaged = source
-                    .to_string()
-                    .contains("no such table")
+                let schema_damaged = source.to_string().contains("no such table")
                     || source.to_string().contains("no such column");
                 schema_damaged
                     || matches!(

@@ -218,7 +218,9 @@ impl LibraryIndex {
             }
             SCHEMA_VERSION => {
                 if let Some(missing) = missing_table(&conn)? {
-                    return Err(OpenFailure::Corrupt(format!("its {missing} table is missing")));
+                    return Err(OpenFailure::Corrupt(format!(
+                        "its {missing} table is missing"
+                    )));
                 }
             }
             newer => return Err(OpenFailure::TooNew(newer)),

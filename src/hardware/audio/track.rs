@@ -5,7 +5,6 @@
 //! #485), so opening and every decode step run under `catch_quietly`: a panic costs that one
 //! song, reported as a failure, never the audio thread.
 
-use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
@@ -15,17 +14,15 @@ use rodio::source::SeekError;
 use rodio::{ChannelCount, Decoder, SampleRate, Source};
 
 use crate::panic_message::{catch_quietly, panic_message};
+use crate::song_file::SongFile;
 
 /// A decoder for a song file.
-pub type SongDecoder = Decoder<BufReader<File>>;
+pub type SongDecoder = Decoder<BufReader<SongFile>>;
 
 /// Opens `path` and probes its format (the file extension is a hint, the content decides).
 pub fn open_track(path: &Path) -> Result<SongDecoder, String> {
-    let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    let len = file
-        .metadata()
-        .map_err(|e| format!("cannot stat: {e}"))?
-        .len();
+    let file = SongFile::open(path).map_err(|e| e.to_string())?;
+    let len = file.len();
     let hint = path
         .extension()
         .and_then(|e| e.to_str())

@@ -3,5 +3,6 @@
 
 pub mod encode;
 pub mod library_audio;
+pub mod peak;
 pub mod signal;
 pub mod sim_box;

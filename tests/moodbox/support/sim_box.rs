@@ -76,7 +76,8 @@ impl Setup {
     pub fn start(self) -> SimBox {
         let b = self.spawn();
         let songs = b.expected_songs;
-        b.sim.wait_until("the library is indexed", |s| s.library.songs == songs);
+        b.sim
+            .wait_until("the library is indexed", |s| s.library.songs == songs);
         b.sim
     }
 
@@ -392,4 +393,3 @@ pub fn write_tone(path: &Path, hz: f32, seconds: f32) {
     }
     w.finalize().unwrap();
 }
-
