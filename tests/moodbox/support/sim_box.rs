@@ -27,11 +27,14 @@ pub struct SimBox {
     pub child: Child,
 }
 
+/// Work on the box's folder before the daemon starts.
+type Prepare = std::boxed::Box<dyn FnOnce(&Path)>;
+
 /// What a [`SimBox`] starts with, beyond the defaults.
 pub struct Setup {
     camera: String,
     extra: Vec<(&'static str, String)>,
-    prepare: Vec<std::boxed::Box<dyn FnOnce(&Path)>>,
+    prepare: Vec<Prepare>,
     songs: usize,
     open_files: Option<u64>,
 }
