@@ -7,10 +7,7 @@
 
 pub mod daemon;
 pub mod hardware;
-pub mod image_file;
 pub mod library;
-pub mod panic_message;
-pub mod song_file;
 pub mod synth;
 pub mod vision;
 pub mod worker;

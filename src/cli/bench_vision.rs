@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use image::imageops::FilterType;
 
-use moodbox::image_file::load_rgb;
 use moodbox::vision::crop::FER_SIDE;
 use moodbox::vision::resample::Plane;
 use moodbox::vision::VisionPipeline;
 use moodbox_core::config::vision::default_models_dir;
 use moodbox_core::config::VisionConfig;
+use moodbox_media::image_file::load_rgb;
 
 const ITERATIONS: usize = 50;
 /// Frames with a face to time the whole path on: the repository's fixture, or the copy the

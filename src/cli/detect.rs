@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde_json::json;
 
-use moodbox::image_file::{image_files, load_rgb, IMAGE_EXTENSIONS};
 use moodbox::vision::{FrameReading, VisionPipeline};
 use moodbox_core::path_text;
+use moodbox_media::image_file::{image_files, load_rgb, IMAGE_EXTENSIONS};
 
 use super::vision_args::ModelArgs;
 

@@ -64,7 +64,7 @@ pub fn main() -> ExitCode {
     // The demo prints its own story on stdout; its logs only say what went wrong.
     let quiet = matches!(cli.command, Command::Demo(_));
     init_logging(cli.verbose, quiet);
-    moodbox::panic_message::install_hook();
+    moodbox_media::panic::install_hook();
     let result = match cli.command {
         Command::Detect(args) => detect::run(args),
         Command::Eval(args) => eval::run(args),

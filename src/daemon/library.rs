@@ -198,7 +198,8 @@ impl LibraryService {
                 if report.recovered_index {
                     // The indexing found the file corrupt and built a new one: this
                     // connection still reads the old file.
-                    link.lost(&"the index was rebuilt by indexing");
+                    info!("the index was rebuilt; reopening it");
+                    self.reopen_now(link);
                     return;
                 }
                 self.count_songs();
@@ -236,15 +237,18 @@ impl LibraryService {
             self.update(|s| s.error = Some(cause.to_string()));
             return Err(fail(cause));
         }
-        let rec = match recommend(index, &self.config, emotion, None, None, &mut self.rng) {
-            Ok(rec) => rec,
-            Err(e) => {
-                if e.is_corrupt() {
-                    link.lost(&e);
-                }
-                return Err(fail(e.into()));
+        let mut result = recommend(index, &self.config, emotion, None, None, &mut self.rng);
+        if result.as_ref().is_err_and(LibraryError::is_corrupt) {
+            // Reopening moves the damaged file aside and builds a fresh one; its songs come
+            // back with the indexing that follows, and this press is answered from it.
+            warn!("the library index is damaged; rebuilding it");
+            self.index_when_open = true;
+            self.reopen_now(link);
+            if let Some(index) = &self.index {
+                result = recommend(index, &self.config, emotion, None, None, &mut self.rng);
             }
-        };
+        }
+        let rec = result.map_err(|e| fail(e.into()))?;
         if rec.songs.is_empty() {
             return Err(fail(QueueCause::Empty(self.config.music_dir.clone())));
         }
@@ -254,13 +258,22 @@ impl LibraryService {
         Ok(rec)
     }
 
-    fn record(&self, what: &str, result: Result<(), LibraryError>, link: &mut Link) {
+    fn record(&mut self, what: &str, result: Result<(), LibraryError>, link: &mut Link) {
         if let Err(e) = result {
             warn!(error = %e, "cannot record a {what}");
             if e.is_corrupt() {
-                link.lost(&e);
+                self.index_when_open = true;
+                self.reopen_now(link);
             }
         }
+    }
+
+    /// Closes the index and opens it again at once (a damaged file is moved aside and a
+    /// fresh one built); on failure the worker retries with backoff.
+    fn reopen_now(&mut self, link: &mut Link) {
+        self.close();
+        link.reset();
+        link.report_open(self.open());
     }
 }
 
@@ -312,10 +325,8 @@ impl Service for LibraryService {
                 let reindex = reopen || config.music_dir != self.config.music_dir;
                 self.config = config;
                 if reopen {
-                    self.close();
-                    link.reset();
                     self.index_when_open = true;
-                    link.report_open(self.open());
+                    self.reopen_now(link);
                 } else if reindex {
                     self.start_indexing();
                 }

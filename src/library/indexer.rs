@@ -22,13 +22,13 @@ use rusqlite::params;
 use serde::Serialize;
 
 use crate::library::analysis::Analysis;
-use crate::library::decode::check_playable;
 use crate::library::error::LibraryError;
 use crate::library::folders::folder_hints;
 use crate::library::index::{path_bytes, FileStamp, LibraryIndex, SkippedFile};
-use crate::library::tags::read_tags;
 use moodbox_core::mood::Mood;
 use moodbox_core::song::MoodSource;
+use moodbox_media::decode::check_playable;
+use moodbox_media::tags::read_tags;
 
 /// Bumped whenever tag reading or analysis changes, so the next indexing run re-reads every file.
 const INDEXER_VERSION: i64 = 1;

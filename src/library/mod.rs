@@ -2,19 +2,17 @@
 //! into a SQLite index, and recommending from it.
 //!
 //! Indexing ([`LibraryIndex::index_music`]) walks the music folder, reads each new or changed
-//! file's tags ([`tags`]), takes the language and mood from tags, then folder names
+//! file's tags ([`moodbox_media::tags`]), takes the language and mood from tags, then folder names
 //! ([`folders`]), then, for the mood, the sound itself ([`analysis`]), and stores the result in
 //! a SQLite file ([`index`]). Recommending ([`mod@recommend`]) loads the songs and the play
 //! history from it for the core's recommender.
 
 pub mod analysis;
-pub mod decode;
 pub mod error;
 pub mod folders;
 pub mod index;
 mod indexer;
 pub mod recommend;
-pub mod tags;
 
 pub use analysis::{Analysis, Features};
 pub use error::LibraryError;

@@ -13,8 +13,8 @@ use super::metrics::Confusion;
 use super::model::ModelError;
 use super::pipeline::VisionPipeline;
 use super::resample::{resize_bilinear, Plane};
-use crate::image_file::load_rgb;
 use moodbox_core::emotion::Emotion;
+use moodbox_media::image_file::load_rgb;
 
 /// Canvas the pipeline mode pastes each face into (a 4:3 frame) and the face's side on it
 /// (60 % of the height, well inside the short-range detector's working range).

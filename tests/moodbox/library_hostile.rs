@@ -6,10 +6,10 @@ use crate::support;
 
 use std::path::Path;
 
-use moodbox::library::decode::guarded;
 use moodbox::library::LibraryIndex;
 use moodbox::synth::{self, SongRecipe};
 use moodbox_core::song::SongFilter;
+use moodbox_media::decode::guarded;
 use support::library_audio::{write_audio, SAMPLE_RATE};
 
 /// A small deterministic byte source.

@@ -23,6 +23,7 @@ mod library_hostile;
 mod library_index;
 mod library_indexing;
 mod recommend_cli;
+mod reliability_daemon;
 mod reliability_files;
 mod vision_cli;
 mod vision_fer2013;

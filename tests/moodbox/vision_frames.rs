@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use moodbox::image_file::{load_rgb, ImageFileError};
 use moodbox::vision::model::ModelError;
 use moodbox::vision::{EmotionClassifier, FaceDetector, FrameReading, VisionPipeline};
 use moodbox_core::config::VisionConfig;
 use moodbox_core::Emotion;
+use moodbox_media::image_file::{load_rgb, ImageFileError};
 
 fn pipeline() -> VisionPipeline {
     VisionPipeline::load(&VisionConfig::with_models_dir("models".into()))

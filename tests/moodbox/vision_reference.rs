@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use moodbox::image_file::load_rgb;
 use moodbox::vision::{BoundingBox, VisionPipeline};
 use moodbox_core::config::VisionConfig;
+use moodbox_media::image_file::load_rgb;
 
 const BOX_TOLERANCE_PX: f32 = 2.0;
 /// The reference ran TF Lite on x86. On ARM the int8 emotion model's kernels (ruy's NEON path)

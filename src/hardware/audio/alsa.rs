@@ -26,7 +26,7 @@ use tracing::{info, warn};
 use super::cards::{parse_card_ref, parse_cards, CardInfo, CardRef, ErrorStorm};
 use super::error::AudioError;
 use super::output::{FaultFn, OutputDevice};
-use crate::panic_message::panic_message;
+use moodbox_media::panic::panic_message;
 
 /// The cpal ALSA output.
 pub struct AlsaOutput {

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use rodio::source::SeekError;
 use rodio::{ChannelCount, Decoder, SampleRate, Source};
 
-use crate::panic_message::{catch_quietly, panic_message};
-use crate::song_file::SongFile;
+use moodbox_media::panic::{catch_quietly, panic_message};
+use moodbox_media::song_file::SongFile;
 
 /// A decoder for a song file.
 pub type SongDecoder = Decoder<BufReader<SongFile>>;

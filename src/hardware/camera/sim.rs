@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use tracing::warn;
 
-use crate::image_file::{has_image_extension, load_rgb, IMAGE_EXTENSIONS};
+use moodbox_media::image_file::{has_image_extension, load_rgb, IMAGE_EXTENSIONS};
 
 use super::error::CameraError;
 use super::frame::Frame;

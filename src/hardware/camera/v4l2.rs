@@ -21,7 +21,7 @@ use v4l::video::capture::Parameters;
 use v4l::video::Capture;
 use v4l::{Device, Format, FourCC, Fraction};
 
-use crate::panic_message::panic_message;
+use moodbox_media::panic::panic_message;
 
 use super::error::{CameraError, CameraStep};
 use super::frame::Frame;

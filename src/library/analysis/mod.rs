@@ -23,8 +23,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::library::decode::{decode_mono, MonoAudio};
 use moodbox_core::mood::Mood;
+use moodbox_media::decode::{decode_mono, MonoAudio};
 
 /// How much of a song is analysed, at most (seconds, taken from the middle).
 pub const WINDOW_SECONDS: f64 = 60.0;

@@ -184,25 +184,40 @@ pub struct Spawned {
     expected_songs: usize,
 }
 
-/// `config` with each `(section, line)` added at the end of its section.
+/// `config` with each `(section, line)` set in its section: a line setting a key the
+/// section already sets replaces it, others are added at the section's end.
 fn with_lines(config: &str, extra: &[(&str, String)]) -> String {
+    let key = |line: &str| line.split('=').next().unwrap_or("").trim().to_string();
     let mut out = String::new();
     let mut section = String::new();
-    let flush = |out: &mut String, section: &str| {
+    let flush = |out: &mut String, section: &str, done: &[String]| {
         for (_, line) in extra.iter().filter(|(s, _)| *s == section) {
-            out.push_str(line);
-            out.push('\n');
+            if !done.contains(&key(line)) {
+                out.push_str(line);
+                out.push('\n');
+            }
         }
     };
+    let mut replaced = Vec::new();
     for line in config.lines() {
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            flush(&mut out, &section);
+            flush(&mut out, &section, &replaced);
             section = name.to_string();
+            replaced.clear();
         }
-        out.push_str(line);
+        let new = extra
+            .iter()
+            .find(|(s, l)| *s == section && line.contains('=') && key(l) == key(line));
+        match new {
+            Some((_, l)) => {
+                replaced.push(key(l));
+                out.push_str(l);
+            }
+            None => out.push_str(line),
+        }
         out.push('\n');
     }
-    flush(&mut out, &section);
+    flush(&mut out, &section, &replaced);
     out
 }
 
@@ -210,6 +225,22 @@ impl SimBox {
     /// The usual box with this camera.
     pub fn start(camera: &str) -> SimBox {
         Setup::new(camera).start()
+    }
+
+    /// Whether the daemon is still running.
+    pub fn child_is_running(&mut self) -> bool {
+        self.child.try_wait().is_ok_and(|status| status.is_none())
+    }
+
+    /// The daemon's peak resident memory so far (VmHWM), in MB.
+    pub fn peak_memory_mb(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kb: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc/PID/status");
+        kb / 1024.0
     }
 
     pub fn path(&self, name: &str) -> PathBuf {

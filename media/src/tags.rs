@@ -10,7 +10,7 @@ use lofty::file::{AudioFile, TaggedFileExt};
 use lofty::probe::Probe;
 use lofty::tag::{ItemKey, Tag};
 
-use crate::library::decode::guarded;
+use crate::decode::guarded;
 use moodbox_core::language::normalise_language;
 use moodbox_core::mood::Mood;
 

@@ -18,7 +18,7 @@ use symphonia::core::meta::{Limit, MetadataOptions};
 use symphonia::core::probe::Hint;
 use symphonia::core::units::Time;
 
-use crate::panic_message::{catch_quietly, panic_message};
+use crate::panic::{catch_quietly, panic_message};
 use crate::song_file::SongFile;
 
 /// The rate analysis works at: decoded audio is averaged down by an integer factor to the
