@@ -26,7 +26,11 @@ pub fn install_hook() {
     let default = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
         if QUIET.with(|q| q.get()) > 0 {
-            tracing::debug!("caught a panic: {info}");
+            let place = info
+                .location()
+                .map(|l| format!(" at {l}"))
+                .unwrap_or_default();
+            tracing::debug!("a decoder failed{place} (caught)");
         } else {
             default(info);
         }

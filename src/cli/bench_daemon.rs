@@ -22,7 +22,7 @@ const PRESSES: usize = 20;
 const IDLE_SECONDS: u64 = 30;
 const FRAMES_PER_SCAN: usize = 3;
 /// A frame with a face: the repository's fixture, or the copy the Debian package installs.
-const FRAME_CANDIDATES: &[&str] = &[
+pub(super) const FRAME_CANDIDATES: &[&str] = &[
     "tests/fixtures/frames/happy.png",
     "/usr/share/moodbox/bench/frame.png",
 ];
@@ -134,7 +134,7 @@ async fn wait_for_first_audio(socket: &Path) -> anyhow::Result<f64> {
     bail!("no audio within 10 s of a press")
 }
 
-fn config_text(models: &Path) -> String {
+pub(super) fn config_text(models: &Path) -> String {
     format!(
         r#"[daemon]
 control_socket = "control.sock"
@@ -169,7 +169,7 @@ wav_speed = 1.0
 }
 
 /// Eight short songs in `happy/` and `sad/` folders.
-fn write_library(music: &Path) -> anyhow::Result<()> {
+pub(super) fn write_library(music: &Path) -> anyhow::Result<()> {
     for (mood, recipe) in [
         ("happy", SongRecipe::happy as fn(u64, f32) -> SongRecipe),
         ("sad", SongRecipe::sad),
@@ -189,13 +189,13 @@ fn write_library(music: &Path) -> anyhow::Result<()> {
 }
 
 /// The daemon process under test.
-struct Daemon {
+pub(super) struct Daemon {
     child: Child,
     log: PathBuf,
 }
 
 impl Daemon {
-    fn start(config: &Path, dir: &Path) -> anyhow::Result<Daemon> {
+    pub(super) fn start(config: &Path, dir: &Path) -> anyhow::Result<Daemon> {
         let log = dir.join("daemon.log");
         let child = Command::new(std::env::current_exe()?)
             .args(["run", "--config"])
@@ -207,11 +207,11 @@ impl Daemon {
         Ok(Daemon { child, log })
     }
 
-    fn pid(&self) -> u32 {
+    pub(super) fn pid(&self) -> u32 {
         self.child.id()
     }
 
-    async fn wait_for_library(&mut self, socket: &Path) -> anyhow::Result<()> {
+    pub(super) async fn wait_for_library(&mut self, socket: &Path) -> anyhow::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait()? {
@@ -230,7 +230,7 @@ impl Daemon {
         bail!("the daemon did not index its library within 60 s")
     }
 
-    fn stop(mut self) {
+    pub(super) fn stop(mut self) {
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         let _ = self.child.wait();
     }
@@ -252,7 +252,7 @@ fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
 }
 
 /// A `VmXXX:  NNN kB` line of /proc/PID/status, in kB.
-fn proc_status_kb(pid: u32, key: &str) -> anyhow::Result<f64> {
+pub(super) fn proc_status_kb(pid: u32, key: &str) -> anyhow::Result<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     status
         .lines()

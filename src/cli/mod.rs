@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod bench_daemon;
 mod bench_library;
+mod bench_soak;
 mod bench_vision;
 mod check_config;
 mod ctl;

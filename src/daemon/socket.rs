@@ -1,6 +1,11 @@
 //! The control socket: a Unix stream socket (mode 0660) taking one command per line and
 //! answering each with one line of JSON ([`moodbox_core::protocol`]). `moodbox ctl` is its
 //! client ([`request`]).
+//!
+//! It serves at most [`MAX_CLIENTS`] clients at once (far below the daemon's open-file
+//! limit): a new client pushes out the one idle longest, and a client silent for
+//! [`IDLE_TIMEOUT`] is let go, so idle connections can never lock out `ctl status`. Only a stale
+//! socket is ever removed from its path.
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};

@@ -260,3 +260,27 @@ fn item_13f_a_second_daemon_on_the_same_socket_touches_nothing() {
     assert!(first.ctl("status").ok(), "the first one runs on");
     first.terminate();
 }
+
+#[test]
+fn item_13b_a_decoder_panic_costs_the_song_and_prints_nothing() {
+    let b = Setup::new(IMAGE_CAMERA).prepare(happy_camera).start();
+    // The songs change under the index: each happy one now makes the AAC decoder panic.
+    let hostile = std::fs::read("tests/fixtures/hostile/decoder-panic.aac").unwrap();
+    for n in 1..=3 {
+        std::fs::write(b.path(&format!("music/happy/happy {n}.wav")), &hostile).unwrap();
+    }
+    assert_eq!(b.scan_emotion(), Some(Emotion::Happy));
+    let status = b.wait_until("the queue goes on past them", |s| s.current_song.is_some());
+    assert!(status
+        .current_song
+        .unwrap()
+        .path
+        .starts_with(b.path("music/sad")));
+    let log = b.log();
+    assert!(log.matches("the decoder crashed").count() >= 3, "{log}");
+    assert!(
+        !log.contains("' panicked at"),
+        "the panic was printed:\n{log}"
+    );
+    b.terminate();
+}
