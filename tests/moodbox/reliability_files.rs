@@ -288,7 +288,7 @@ fn item_9_and_10_check_config_refuses_what_run_would() {
 }
 
 #[test]
-fn item_11_a_device_a_huge_file_or_latin1_is_not_a_config_file() {
+fn item_11_a_device_or_a_huge_file_is_not_a_config_file() {
     let dir = tempfile::tempdir().unwrap();
     let started = Instant::now();
     let out = moodbox(&[OsStr::new("check-config"), OsStr::new("/dev/zero")]);
