@@ -194,7 +194,10 @@ fn flac_without_pictures(
         if !read_at(file, at, &mut header)? {
             break;
         }
-        let body = u64::from(u32::from_be_bytes([0, header[1], header[2], header[3]]));
+        let claimed = u64::from(u32::from_be_bytes([0, header[1], header[2], header[3]]));
+        // A block that claims more than the file holds ends at the file's end: the view
+        // must hold exactly the bytes it says it has.
+        let body = claimed.min(len.saturating_sub(at + 4));
         blocks.push((header[0], at + 4, body));
         at += 4 + body;
         if header[0] & 0x80 != 0 || at >= len {
@@ -395,6 +398,18 @@ mod tests {
         expected.extend(flac_block(4, true, b"vorbis comments"));
         expected.extend_from_slice(b"FRAMES");
         assert_eq!(view(&flac).unwrap(), expected);
+    }
+
+    #[test]
+    fn a_flac_block_claiming_more_than_the_file_holds_ends_at_the_file() {
+        // Found by fuzzing: a picture, then a block that claims 14 MB of a 2 kB file.
+        let mut flac = b"fLaC".to_vec();
+        flac.extend(flac_block(FLAC_PICTURE, false, &[9; 100]));
+        flac.extend_from_slice(&[4, 0xdf, 0xa4, 0x42]);
+        flac.extend_from_slice(&[7; 2000]);
+        let out = view(&flac).unwrap(); // its length is what it reads
+        assert_eq!(&out[..4], b"fLaC");
+        assert_eq!(out.len(), 4 + 4 + 2000);
     }
 
     #[test]
