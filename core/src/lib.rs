@@ -31,6 +31,7 @@ pub mod recommend;
 pub mod scan;
 pub mod screen;
 pub mod song;
+pub mod stats;
 pub mod status;
 pub mod ui;
 

@@ -30,6 +30,10 @@ pub enum ButtonEvent {
     Skip,
     /// Held for `stop_hold`: stop playback.
     Stop,
+    /// The volume-up button (boards with several buttons).
+    VolumeUp,
+    /// The volume-down button.
+    VolumeDown,
 }
 
 /// Debounces edges and classifies presses. Times are any monotonic clock's readings.

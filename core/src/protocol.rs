@@ -2,11 +2,12 @@
 //! line in, one line of JSON out. Both sides use these types, so what the daemon writes is what
 //! the client reads.
 //!
-//! Commands: `scan`, `skip`, `stop`, `volume N` (0..=100), `status`, `reindex` (`rescan`, its
-//! old name, is still understood).
+//! Commands: `scan`, `skip`, `stop`, `volume N` (0..=100), `mood MOOD` (happy, sad, calm,
+//! energetic), `status`, `reindex` (`rescan`, its old name, is still understood).
 
 use serde::{Deserialize, Serialize};
 
+use crate::mood::Mood;
 use crate::status::{ScanAnswer, ScanReply, Status};
 
 /// The longest command line accepted.
@@ -20,6 +21,8 @@ pub enum Command {
     Skip,
     Stop,
     Volume(u8),
+    /// Play this mood: the owner's choice, as if picked in the "not sure" chooser.
+    Mood(Mood),
     Status,
     /// Index the music folder again.
     Reindex,
@@ -53,9 +56,14 @@ impl Command {
                 .map(Command::Volume)
                 .ok_or_else(|| format!("volume takes a number from 0 to 100, not {n:?}")),
             ("volume", None) => Err("volume takes a number from 0 to 100, e.g. `volume 40`".into()),
+            ("mood", Some(word)) => word
+                .parse::<Mood>()
+                .map(Command::Mood)
+                .map_err(|_| format!("mood takes one of happy, sad, calm, energetic, not {word:?}")),
+            ("mood", None) => Err("mood takes one of happy, sad, calm, energetic, e.g. `mood calm`".into()),
             ("", _) => Err("empty command".into()),
             _ => Err(format!(
-                "unknown command {line:?}; commands: scan, skip, stop, volume N, status, reindex"
+                "unknown command {line:?}; commands: scan, skip, stop, volume N, mood MOOD, status, reindex"
             )),
         }
     }
@@ -150,7 +158,6 @@ impl Reply {
 mod tests {
     use super::*;
     use crate::emotion::{Emotion, EmotionProbs};
-    use crate::mood::Mood;
     use crate::status::{
         DeviceStatus, Devices, LastScan, LibraryStatus, MoodReport, Phase, SongReport,
     };
@@ -170,6 +177,15 @@ mod tests {
             .unwrap_err()
             .contains("commands: scan"));
         assert!(Command::parse("scan now").is_err());
+        assert_eq!(Command::parse("mood calm"), Ok(Command::Mood(Mood::Calm)));
+        assert_eq!(
+            Command::parse("MOOD Energetic"),
+            Ok(Command::Mood(Mood::Energetic))
+        );
+        assert!(Command::parse("mood grumpy")
+            .unwrap_err()
+            .contains("happy, sad, calm"));
+        assert!(Command::parse("mood").is_err());
     }
 
     #[test]
@@ -239,6 +255,7 @@ mod tests {
             queue_length: 4,
             languages: vec!["ta".into(), "en".into()],
             volume: 40,
+            backlight: crate::screen::Backlight::On,
             last_scan: LastScan {
                 outcome: Some(ScanAnswer::NoFace.into()),
                 scan_ms: Some(80.0),

@@ -38,13 +38,32 @@ use crate::song::Song;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Recommendation {
     pub emotion: Emotion,
-    /// The policy's name ("match", "uplift", "uplift+overrides").
+    /// The policy's name ("match", "uplift", "uplift+overrides"), or "chosen" when the owner
+    /// picked the mood.
     pub policy: String,
     /// The moods the policy asked for, in queue order.
     pub moods: Vec<Mood>,
     pub songs: Vec<Song>,
     /// What had to be relaxed to fill the queue, if anything.
     pub fallback: Option<String>,
+}
+
+/// What a queue is for: the emotion the scan read, and the mood the owner chose instead of
+/// the policy's, if they did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueRequest {
+    pub emotion: Emotion,
+    pub mood: Option<Mood>,
+}
+
+impl From<Emotion> for QueueRequest {
+    /// The policy's moods for this emotion.
+    fn from(emotion: Emotion) -> QueueRequest {
+        QueueRequest {
+            emotion,
+            mood: None,
+        }
+    }
 }
 
 /// What the recommender needs from the history.
@@ -94,16 +113,21 @@ impl Recommender {
         }
     }
 
-    /// The pure core: chooses up to `count` songs from `songs` (see the module docs).
+    /// The pure core: chooses up to `count` songs from `songs` (see the module docs) for
+    /// an emotion, or for the mood the owner chose.
     pub fn choose<R: Rng + ?Sized>(
         &self,
         songs: &[Song],
         history: &History,
-        emotion: Emotion,
+        request: impl Into<QueueRequest>,
         count: usize,
         rng: &mut R,
     ) -> Recommendation {
-        let wanted = self.policy.moods_for(emotion);
+        let QueueRequest { emotion, mood } = request.into();
+        let wanted = match mood {
+            Some(mood) => vec![mood],
+            None => self.policy.moods_for(emotion),
+        };
         let mut chooser = Chooser {
             settings: self,
             songs,
@@ -167,7 +191,10 @@ impl Recommender {
         });
         Recommendation {
             emotion,
-            policy: self.policy.name(),
+            policy: match mood {
+                Some(_) => "chosen".to_string(),
+                None => self.policy.name(),
+            },
             moods: wanted,
             songs: chooser
                 .queue

@@ -27,3 +27,19 @@ pub enum ScanOutcome {
     /// The camera could not deliver frames.
     CameraFailed { device: String, error: String },
 }
+
+/// What a scan read and what the owner made of it: kept in the index, so `moodbox stats`
+/// shows how often the camera is right in this house.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The emotion read; `None` when no face was seen.
+    pub emotion: Option<Emotion>,
+    pub confidence: f32,
+    /// The mood the box offered for it (the policy's first; the chooser starts on it).
+    pub offered: crate::mood::Mood,
+    /// The owner was shown the moods to choose from.
+    pub asked: bool,
+    /// The mood the owner chose; `None` when the box went on with what it read (or, when
+    /// asked, nobody chose).
+    pub chosen: Option<crate::mood::Mood>,
+}

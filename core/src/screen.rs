@@ -6,6 +6,18 @@
 use std::time::Duration;
 
 use crate::emotion::Emotion;
+use crate::mood::Mood;
+
+/// How lit the screen is: on, dimmed after `dim_after_minutes` idle, off after
+/// `off_after_minutes`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backlight {
+    #[default]
+    On,
+    Dim,
+    Off,
+}
 
 /// One screen of the box's UI.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +45,12 @@ pub enum Screen {
         elapsed: Duration,
         /// Length of the song, when its file says.
         total: Option<Duration>,
+    },
+    /// Not sure: the moods to choose from, `selected` highlighted. `read` is what the scan
+    /// read (with how sure it was), `None` when it saw no face.
+    ChooseMood {
+        read: Option<(Emotion, f32)>,
+        selected: Mood,
     },
     /// Something the person can fix.
     Error(ErrorScreen),
@@ -130,6 +148,8 @@ impl Screen {
             Screen::Scanning { .. } => "scanning".into(),
             Screen::Mood { emotion, .. } => format!("mood-{emotion}"),
             Screen::NowPlaying { .. } => "now-playing".into(),
+            Screen::ChooseMood { read: Some(_), .. } => "choose-mood".into(),
+            Screen::ChooseMood { read: None, .. } => "choose-mood-no-face".into(),
             Screen::Error(error) => match error {
                 ErrorScreen::NoCamera { .. } => "error-no-camera".into(),
                 ErrorScreen::NoFace => "error-no-face".into(),
@@ -163,6 +183,14 @@ pub fn gallery() -> Vec<Screen> {
         for_emotion: Emotion::Sad,
         elapsed: Duration::from_secs(83),
         total: Some(Duration::from_secs(185)),
+    });
+    screens.push(Screen::ChooseMood {
+        read: Some((Emotion::Sad, 0.38)),
+        selected: Mood::Sad,
+    });
+    screens.push(Screen::ChooseMood {
+        read: None,
+        selected: Mood::Calm,
     });
     for error in [
         ErrorScreen::NoCamera {

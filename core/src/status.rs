@@ -18,6 +18,8 @@ pub enum Phase {
     Idle,
     Scanning,
     ShowingMood,
+    /// The "not sure" chooser is up, waiting for the owner's pick.
+    Choosing,
     Playing,
 }
 
@@ -87,6 +89,9 @@ pub struct Status {
     pub languages: Vec<String>,
     /// 0..=100.
     pub volume: u8,
+    /// The screen's light: on, dim or off (asleep).
+    #[serde(default)]
+    pub backlight: crate::screen::Backlight,
     pub last_scan: LastScan,
     pub devices: Devices,
     pub library: LibraryStatus,

@@ -132,6 +132,7 @@ fn demo_config(out: &Path) -> anyhow::Result<Config> {
     config.audio.driver = AudioDriver::Wav;
     config.audio.wav_path = Some(out.join("played.wav"));
     config.audio.wav_speed = 1.0;
+    config.audio.start_volume = config.audio.max_volume;
     let problems = config.check();
     if !problems.is_empty() {
         bail!("demo config: {problems:?}");
@@ -217,6 +218,7 @@ async fn drive(
     let (events_tx, mut events) = broadcast::channel(256);
     let (button_tx, button_rx) = mpsc::unbounded_channel();
     let button = SimButton::new(&config.button, button_tx.clone());
+    let config_long_press_ms = config.button.long_press_ms;
     let (stop_tx, stop_rx) = oneshot::channel();
     let camera_path = config.camera.path.clone().context("demo camera path")?;
     let display_png = config.display.png_path.clone();
@@ -232,6 +234,7 @@ async fn drive(
     wait_for(&mut events, |e| matches!(e, DaemonEvent::Ready)).await?;
     wait_for_library(&socket).await?;
     let mut saved = 0;
+    let mut asking = false;
     for (n, frame) in frames.iter().enumerate() {
         std::fs::copy(frame, &camera_path)
             .with_context(|| format!("cannot use frame {}", frame.display()))?;
@@ -243,6 +246,25 @@ async fn drive(
         );
         button.press(Duration::from_millis(120));
         let press = PressLog::follow(&mut events, &display_png, out, &mut saved, listen).await?;
+        press.print();
+        asking = press.screens.iter().any(|s| s.contains("choose-mood"));
+    }
+    if asking {
+        // Not sure (no face): the chooser is up on "happy"; two short presses move to calm,
+        // a long press picks it.
+        println!();
+        println!(
+            "press {}: the box is not sure and shows the moods; two short presses move to calm, a long press picks it",
+            frames.len() + 1
+        );
+        let long = Duration::from_millis(config_long_press_ms + 200);
+        for hold in [Duration::from_millis(120), Duration::from_millis(120), long] {
+            button.press(hold);
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        let mut press =
+            PressLog::follow(&mut events, &display_png, out, &mut saved, listen).await?;
+        press.saw = Some("the owner's choice".into());
         press.print();
     }
     let _ = stop_tx.send(());
@@ -298,9 +320,12 @@ impl PressLog {
                 }
                 DaemonEvent::QueueChosen(rec) => {
                     let moods: Vec<&str> = rec.moods.iter().map(|m| m.as_str()).collect();
+                    let wants = match rec.policy.as_str() {
+                        "chosen" => "the owner chose".to_string(),
+                        policy => format!("policy {policy} wants"),
+                    };
                     let mut text = format!(
-                        "policy {} wants {} music; queue of {}",
-                        rec.policy,
+                        "{wants} {} music; queue of {}",
                         moods.join(" then "),
                         rec.songs.len()
                     );
@@ -431,6 +456,7 @@ fn screen_name(screen: &Screen) -> String {
         Screen::Scanning { .. } => "scanning".into(),
         Screen::Mood { emotion, .. } => format!("mood-{emotion}"),
         Screen::NowPlaying { .. } => "now-playing".into(),
+        Screen::ChooseMood { .. } => "choose-mood".into(),
         Screen::Error(e) => format!("error-{}", e.heading().to_lowercase().replace(' ', "-")),
     }
 }

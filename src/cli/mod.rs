@@ -18,6 +18,7 @@ mod library;
 mod recommend;
 mod run;
 mod scratch;
+mod stats;
 mod vision_args;
 
 /// moodbox: press the button, it reads your face and plays music that fits your mood.
@@ -41,7 +42,7 @@ enum Command {
     Demo(demo::Args),
     /// Run the daemon (systemd starts this at power-on).
     Run(run::Args),
-    /// Send a command to the running daemon: scan, skip, stop, volume N, status, reindex.
+    /// Send a command to the running daemon: scan, skip, stop, volume N, mood MOOD, status, reindex.
     Ctl(ctl::Args),
     /// Check a config file and report every problem with its line.
     CheckConfig(check_config::Args),
@@ -51,6 +52,8 @@ enum Command {
     Library(library::Args),
     /// Show the queue moodbox would play for a facial emotion.
     Recommend(recommend::Args),
+    /// How often the camera read the mood right: each emotion read, kept or corrected.
+    Stats(stats::Args),
 }
 
 /// Exit status when some inputs could not be read (sysexits EX_DATAERR).
@@ -76,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Library(args) => library::run(args),
         Command::Recommend(args) => recommend::run(args),
+        Command::Stats(args) => stats::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,21 +1,22 @@
 //! The display worker: owns the panel (SPI writes block for tens of milliseconds) and always
 //! draws the newest screen, skipping the ones that queued up behind a slow panel. A panel that
 //! cannot be opened or fails is retried with capped backoff, and the current screen is drawn
-//! again once it is back.
+//! again once it is back. It also keeps the screen's light: dimmed, dark or on.
 
 use tokio::sync::mpsc::UnboundedSender;
 use tracing::{info, warn};
 
 use moodbox_core::backoff::Backoff;
 use moodbox_core::config::DisplayConfig;
-use moodbox_core::screen::Screen;
+use moodbox_core::screen::{Backlight, Screen};
 use moodbox_core::status::DeviceStatus;
 
-use crate::hardware::display::{open_display, Display, DisplayError};
+use crate::hardware::display::{open_display, Display, DisplayError, Light};
 use crate::worker::{Link, Service, Worker};
 
 pub enum DisplayMsg {
     Show(Screen),
+    Backlight(Backlight),
     Configure(DisplayConfig),
     /// Black, backlight off (at shutdown).
     Blank,
@@ -34,6 +35,7 @@ impl DisplayWorker {
             display: None,
             current: None,
             dirty: false,
+            backlight: Backlight::On,
             drawn,
         });
         DisplayWorker { worker }
@@ -41,6 +43,11 @@ impl DisplayWorker {
 
     pub fn show(&self, screen: Screen) {
         let _ = self.worker.send(DisplayMsg::Show(screen));
+    }
+
+    /// Dims, darkens or lights the screen (the current screen is drawn again at its light).
+    pub fn set_backlight(&self, backlight: Backlight) {
+        let _ = self.worker.send(DisplayMsg::Backlight(backlight));
     }
 
     pub fn configure(&self, config: DisplayConfig) {
@@ -63,7 +70,18 @@ struct DisplayService {
     current: Option<Screen>,
     /// The current screen is not on the panel yet.
     dirty: bool,
+    backlight: Backlight,
     drawn: UnboundedSender<Screen>,
+}
+
+impl DisplayService {
+    fn light(&self) -> Light {
+        match self.backlight {
+            Backlight::On => Light::Full,
+            Backlight::Dim => Light::Dim(self.config.dim_level),
+            Backlight::Off => Light::Dark,
+        }
+    }
 }
 
 impl Service for DisplayService {
@@ -71,7 +89,8 @@ impl Service for DisplayService {
     type Error = DisplayError;
 
     fn open(&mut self) -> Result<String, DisplayError> {
-        let display = open_display(&self.config)?;
+        let mut display = open_display(&self.config)?;
+        display.set_light(self.light())?;
         let size = display.size();
         info!(width = size.width, height = size.height, "display ready");
         self.display = Some(display);
@@ -93,6 +112,18 @@ impl Service for DisplayService {
             DisplayMsg::Show(screen) => {
                 self.current = Some(screen);
                 self.dirty = true;
+            }
+            DisplayMsg::Backlight(backlight) => {
+                self.backlight = backlight;
+                let light = self.light();
+                if let Some(display) = self.display.as_mut() {
+                    if let Err(e) = display.set_light(light) {
+                        self.display = None;
+                        link.lost(&e);
+                        return;
+                    }
+                }
+                self.dirty = self.current.is_some();
             }
             DisplayMsg::Configure(config) => {
                 self.config = config;

@@ -21,7 +21,8 @@ use moodbox_core::backoff::Backoff;
 use moodbox_core::config::LibraryConfig;
 use moodbox_core::emotion::Emotion;
 use moodbox_core::mood::Mood;
-use moodbox_core::recommend::Recommendation;
+use moodbox_core::recommend::{QueueRequest, Recommendation};
+use moodbox_core::scan::Reading;
 use moodbox_core::status::LibraryStatus;
 
 use crate::library::{recommend, IndexReport, LibraryError, LibraryIndex};
@@ -54,9 +55,10 @@ pub type QueueReply = Result<Recommendation, QueueError>;
 
 pub enum LibraryMsg {
     Recommend {
-        emotion: Emotion,
+        request: QueueRequest,
         reply: oneshot::Sender<QueueReply>,
     },
+    RecordReading(Reading),
     RecordPlay {
         path: PathBuf,
         emotion: Emotion,
@@ -103,10 +105,17 @@ impl Library {
         Library { worker, status }
     }
 
-    pub fn recommend(&self, emotion: Emotion) -> oneshot::Receiver<QueueReply> {
+    /// A queue for an emotion, or for the mood the owner chose.
+    pub fn recommend(&self, request: impl Into<QueueRequest>) -> oneshot::Receiver<QueueReply> {
         let (reply, rx) = oneshot::channel();
-        let _ = self.worker.send(LibraryMsg::Recommend { emotion, reply });
+        let request = request.into();
+        let _ = self.worker.send(LibraryMsg::Recommend { request, reply });
         rx
+    }
+
+    /// Keeps what a scan read and what the owner made of it.
+    pub fn record_reading(&self, reading: Reading) {
+        let _ = self.worker.send(LibraryMsg::RecordReading(reading));
     }
 
     pub fn record_play(&self, path: PathBuf, emotion: Emotion, mood: Mood) {
@@ -218,7 +227,7 @@ impl LibraryService {
         }
     }
 
-    fn recommend(&mut self, emotion: Emotion, link: &mut Link) -> QueueReply {
+    fn recommend(&mut self, request: QueueRequest, link: &mut Link) -> QueueReply {
         let language = self
             .config
             .languages
@@ -237,7 +246,7 @@ impl LibraryService {
             self.update(|s| s.error = Some(cause.to_string()));
             return Err(fail(cause));
         }
-        let mut result = recommend(index, &self.config, emotion, None, None, &mut self.rng);
+        let mut result = recommend(index, &self.config, request, None, None, &mut self.rng);
         if result.as_ref().is_err_and(LibraryError::is_corrupt) {
             // Reopening moves the damaged file aside and builds a fresh one; its songs come
             // back with the indexing that follows, and this press is answered from it.
@@ -245,7 +254,7 @@ impl LibraryService {
             self.index_when_open = true;
             self.reopen_now(link);
             if let Some(index) = &self.index {
-                result = recommend(index, &self.config, emotion, None, None, &mut self.rng);
+                result = recommend(index, &self.config, request, None, None, &mut self.rng);
             }
         }
         let rec = result.map_err(|e| fail(e.into()))?;
@@ -253,7 +262,7 @@ impl LibraryService {
             return Err(fail(QueueCause::Empty(self.config.music_dir.clone())));
         }
         if let Some(note) = &rec.fallback {
-            info!(%emotion, fallback = %note, "queue needed a fallback");
+            info!(emotion = %request.emotion, fallback = %note, "queue needed a fallback");
         }
         Ok(rec)
     }
@@ -301,8 +310,14 @@ impl Service for LibraryService {
 
     fn handle(&mut self, msg: LibraryMsg, link: &mut Link) {
         match msg {
-            LibraryMsg::Recommend { emotion, reply } => {
-                let _ = reply.send(self.recommend(emotion, link));
+            LibraryMsg::Recommend { request, reply } => {
+                let _ = reply.send(self.recommend(request, link));
+            }
+            LibraryMsg::RecordReading(reading) => {
+                if let Some(index) = &self.index {
+                    let result = index.record_reading(&reading);
+                    self.record("reading", result, link);
+                }
             }
             LibraryMsg::RecordPlay {
                 path,

@@ -23,6 +23,7 @@ pub mod scanner;
 mod shell;
 pub mod socket;
 mod status;
+mod volume_memory;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

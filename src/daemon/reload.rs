@@ -6,7 +6,7 @@ use std::path::Path;
 use tracing::{info, warn};
 
 use moodbox_core::config::Config;
-use moodbox_core::machine::{Input, Timing};
+use moodbox_core::machine::{Behaviour, Input, Timing};
 
 use super::notify;
 use super::shell::Daemon;
@@ -36,6 +36,9 @@ impl Daemon {
         if new.daemon != old.daemon {
             self.machine.set_timing(Timing::from(&new.daemon));
         }
+        // The chooser, the volume cap and the screen's sleep (a lower cap turns the box down).
+        let actions = self.machine.set_behaviour(Behaviour::from_config(&new));
+        self.carry_out(actions.into());
         let debug_frames_changed = new.daemon.debug_frames_dir != old.daemon.debug_frames_dir;
         if new.camera != old.camera || new.vision != old.vision || debug_frames_changed {
             self.workers.scanner.configure(

@@ -9,10 +9,11 @@ use tokio::sync::{broadcast, oneshot};
 use tracing::{info, warn};
 
 use moodbox_core::config::Config;
-use moodbox_core::machine::{Action, Input, Machine, Timing};
+use moodbox_core::machine::{Action, Behaviour, Input, Machine, Timing};
 use moodbox_core::player::PlayerEvent;
 use moodbox_core::press::ButtonEvent;
 use moodbox_core::protocol::{Command, Reply};
+use moodbox_core::recommend::QueueRequest;
 use moodbox_core::scan::ScanOutcome;
 use moodbox_core::screen::Screen;
 use moodbox_core::status::ScanAnswer;
@@ -21,6 +22,7 @@ use super::display::DisplayWorker;
 use super::library::{Library, QueueCause, QueueError, QueueReply};
 use super::scanner::{ScanReport, Scanner};
 use super::socket::{self, Request};
+use super::volume_memory::VolumeMemory;
 use super::{DaemonError, DaemonEvent, RunOptions};
 use crate::hardware::audio::Player;
 use crate::hardware::button::Button;
@@ -59,6 +61,8 @@ pub(super) struct Daemon {
     pub pending: Pending,
     pub events: Option<broadcast::Sender<DaemonEvent>>,
     pub started: Instant,
+    /// The volume kept for the next start.
+    volume_memory: VolumeMemory,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -101,9 +105,19 @@ impl Daemon {
         let (requests_tx, requests) = mpsc::channel(16);
         let server = tokio::spawn(socket::serve(listener, requests_tx));
         info!(socket = %config.daemon.control_socket.display(), "control socket ready");
-        let volume = (config.audio.volume.clamp(0.0, 1.0) * 100.0).round() as u8;
+        let volume_memory = VolumeMemory::beside(&config.library.index);
+        let start_volume = (config.audio.start_volume.clamp(0.0, 1.0) * 100.0).round() as u8;
+        let volume = volume_memory.recall().unwrap_or(start_volume);
+        // The machine caps it: a restart never starts louder than max_volume.
+        let machine = Machine::configured(
+            Timing::from(&config.daemon),
+            Behaviour::from_config(&config),
+            volume,
+        );
+        info!(volume = machine.volume(), "volume at start");
+        let _ = player_worker.set_volume(f32::from(machine.volume()) / 100.0);
         let daemon = Daemon {
-            machine: Machine::new(Timing::from(&config.daemon), volume),
+            machine,
             config,
             workers: Workers {
                 scanner,
@@ -115,6 +129,7 @@ impl Daemon {
             pending: Pending::default(),
             events: options.events.clone(),
             started: Instant::now(),
+            volume_memory,
             server,
         };
         let inbox = Inbox {
@@ -138,7 +153,7 @@ impl Daemon {
 
     /// The start-up screen.
     pub fn start_screen(&mut self) {
-        let actions = self.machine.start();
+        let actions = self.machine.start(Instant::now());
         self.carry_out(actions.into());
     }
 
@@ -148,7 +163,7 @@ impl Daemon {
         self.carry_out(actions.into());
     }
 
-    fn carry_out(&mut self, mut actions: VecDeque<Action>) {
+    pub(super) fn carry_out(&mut self, mut actions: VecDeque<Action>) {
         while let Some(action) = actions.pop_front() {
             self.perform(action);
         }
@@ -169,6 +184,28 @@ impl Daemon {
             }
             Action::ChooseQueue(emotion) => {
                 self.pending.queue = Some(w.library.recommend(emotion));
+                Ok(())
+            }
+            Action::ChooseMoodQueue { mood, for_emotion } => {
+                info!(%mood, "the owner chose the mood");
+                let request = QueueRequest {
+                    emotion: for_emotion,
+                    mood: Some(mood),
+                };
+                self.pending.queue = Some(w.library.recommend(request));
+                Ok(())
+            }
+            Action::RecordReading(reading) => {
+                w.library.record_reading(reading);
+                Ok(())
+            }
+            Action::RememberVolume(volume) => {
+                self.volume_memory.remember(volume);
+                Ok(())
+            }
+            Action::Backlight(backlight) => {
+                info!(?backlight, "screen light");
+                w.display.set_backlight(backlight);
                 Ok(())
             }
             Action::PlayQueue(paths) => {
@@ -198,12 +235,7 @@ impl Daemon {
 
     pub fn button(&mut self, event: ButtonEvent) {
         info!(?event, "button");
-        let input = match event {
-            ButtonEvent::Scan => Input::ScanPressed,
-            ButtonEvent::Skip => Input::SkipPressed,
-            ButtonEvent::Stop => Input::StopPressed,
-        };
-        self.feed(input);
+        self.feed(Input::Button(event));
     }
 
     pub fn command(&mut self, command: Command, reply: oneshot::Sender<Reply>) {
@@ -216,6 +248,7 @@ impl Daemon {
             Command::Skip => self.feed(Input::SkipPressed),
             Command::Stop => self.feed(Input::StopPressed),
             Command::Volume(v) => self.feed(Input::Volume(v)),
+            Command::Mood(mood) => self.feed(Input::MoodChosen(mood)),
             Command::Reindex => self.workers.library.reindex(),
             Command::Status => {
                 let _ = reply.send(Reply::status(self.status()));

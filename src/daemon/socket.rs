@@ -252,6 +252,7 @@ fn line_name(command: Command) -> &'static str {
         Command::Skip => "skip",
         Command::Stop => "stop",
         Command::Volume(_) => "volume N",
+        Command::Mood(_) => "mood MOOD",
         Command::Status => "status",
         Command::Reindex => "reindex",
     }

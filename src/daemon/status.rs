@@ -19,6 +19,7 @@ impl Daemon {
             queue_length: report.queue_length,
             languages: self.config.library.languages.clone(),
             volume: report.volume,
+            backlight: report.backlight,
             last_scan: report.last_scan,
             devices: Devices {
                 camera: w.scanner.camera_status(),

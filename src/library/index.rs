@@ -20,7 +20,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::library::error::LibraryError;
-use moodbox_core::emotion::Emotion;
 use moodbox_core::mood::Mood;
 pub use moodbox_core::recommend::History;
 use moodbox_core::song::{Song, SongFilter};
@@ -29,7 +28,7 @@ use moodbox_core::song::{Song, SongFilter};
 pub const HISTORY_ROWS: i64 = 10_000;
 
 /// The schema this code writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE songs (
@@ -76,8 +75,21 @@ CREATE TABLE skips (
 CREATE INDEX skips_by_mood ON skips (mood, path);
 ";
 
+/// Added in schema version 2: what each scan read and what the owner made of it.
+const READINGS: &str = "
+CREATE TABLE readings (
+    id INTEGER PRIMARY KEY,
+    emotion TEXT,
+    confidence REAL NOT NULL,
+    offered TEXT NOT NULL,
+    asked INTEGER NOT NULL,
+    chosen TEXT,
+    at_ms INTEGER NOT NULL
+);
+";
+
 /// The tables this schema version has.
-const TABLES: [&str; 4] = ["songs", "skipped", "plays", "skips"];
+const TABLES: [&str; 5] = ["songs", "skipped", "plays", "skips", "readings"];
 
 /// The first table of the schema the file lacks (a damaged or hand-edited index passes
 /// `quick_check` without it).
@@ -213,7 +225,13 @@ impl LibraryIndex {
         match version {
             0 => {
                 conn.execute_batch(&format!(
-                    "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                    "BEGIN; {SCHEMA} {READINGS} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                ))?;
+            }
+            1 => {
+                // An index from before readings were kept: add their table, keep the rest.
+                conn.execute_batch(&format!(
+                    "BEGIN; {READINGS} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 ))?;
             }
             SCHEMA_VERSION => {
@@ -308,91 +326,8 @@ impl LibraryIndex {
         run().map_err(|e| self.db_error(e))
     }
 
-    /// Records that a song started playing, with the emotion and the mood it was chosen for.
-    pub fn record_play(
-        &self,
-        path: &Path,
-        emotion: Option<Emotion>,
-        mood: Option<Mood>,
-    ) -> Result<(), LibraryError> {
-        self.insert_history(
-            "INSERT INTO plays (path, emotion, mood, at_ms) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                path_bytes(path),
-                emotion.map(Emotion::as_str),
-                mood.map(Mood::as_str),
-                now_ms()
-            ],
-            "plays",
-        )
-    }
-
-    /// Records that the listener skipped a song offered for `mood`; it will be chosen less
-    /// often for that mood (see `skip_penalty` in [`moodbox_core::config::LibraryConfig`]).
-    pub fn record_skip(&self, path: &Path, mood: Mood) -> Result<(), LibraryError> {
-        self.insert_history(
-            "INSERT INTO skips (path, mood, at_ms) VALUES (?1, ?2, ?3)",
-            params![path_bytes(path), mood.as_str(), now_ms()],
-            "skips",
-        )
-    }
-
-    /// Inserts one history row; every 100th insert prunes the table to the newest
-    /// [`HISTORY_ROWS`].
-    fn insert_history(
-        &self,
-        sql: &str,
-        values: &[&dyn rusqlite::ToSql],
-        table: &str,
-    ) -> Result<(), LibraryError> {
-        let run = || -> rusqlite::Result<()> {
-            self.conn.execute(sql, values)?;
-            let id = self.conn.last_insert_rowid();
-            if id % 100 == 0 {
-                self.conn.execute(
-                    &format!("DELETE FROM {table} WHERE id <= ?1"),
-                    [id - HISTORY_ROWS],
-                )?;
-            }
-            Ok(())
-        };
-        run().map_err(|e| self.db_error(e))
-    }
-
-    /// The last `window` plays and all skip counts.
-    pub fn history(&self, window: usize) -> Result<History, LibraryError> {
-        let run = || -> rusqlite::Result<History> {
-            let mut plays = self
-                .conn
-                .prepare_cached("SELECT path FROM plays ORDER BY id DESC LIMIT ?1")?;
-            let recent_plays = plays
-                .query_map([window as i64], |r| {
-                    Ok(path_from_bytes(r.get::<_, Vec<u8>>(0)?))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut skips = self
-                .conn
-                .prepare_cached("SELECT path, mood, COUNT(*) FROM skips GROUP BY path, mood")?;
-            let mut counts = HashMap::new();
-            let rows = skips.query_map([], |r| {
-                Ok((
-                    path_from_bytes(r.get::<_, Vec<u8>>(0)?),
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (path, mood, n) = row?;
-                if let Ok(mood) = mood.parse::<Mood>() {
-                    counts.insert((path, mood), n as u32);
-                }
-            }
-            Ok(History {
-                recent_plays,
-                skips: counts,
-            })
-        };
-        run().map_err(|e| self.db_error(e))
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     /// Runs SQLite's full `PRAGMA integrity_check`; `Ok(true)` when it says "ok".

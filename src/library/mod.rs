@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod error;
 pub mod folders;
+mod history;
 pub mod index;
 mod indexer;
 pub mod recommend;

@@ -4,19 +4,18 @@
 use rand::Rng;
 
 use moodbox_core::config::LibraryConfig;
-use moodbox_core::emotion::Emotion;
 use moodbox_core::language::normalise_language;
-pub use moodbox_core::recommend::{Recommendation, Recommender};
+pub use moodbox_core::recommend::{QueueRequest, Recommendation, Recommender};
 
 use crate::library::error::LibraryError;
 use crate::library::index::LibraryIndex;
 
 /// Loads the songs and history from the index and chooses `count` songs (the configured
-/// queue length when `None`).
+/// queue length when `None`) for an emotion, or for the mood the owner chose.
 pub fn recommend_from_index<R: Rng + ?Sized>(
     recommender: &Recommender,
     index: &LibraryIndex,
-    emotion: Emotion,
+    request: impl Into<QueueRequest>,
     count: Option<usize>,
     rng: &mut R,
 ) -> Result<Recommendation, LibraryError> {
@@ -25,7 +24,7 @@ pub fn recommend_from_index<R: Rng + ?Sized>(
     Ok(recommender.choose(
         &songs,
         &history,
-        emotion,
+        request,
         count.unwrap_or(recommender.queue_length),
         rng,
     ))
@@ -36,7 +35,7 @@ pub fn recommend_from_index<R: Rng + ?Sized>(
 pub fn recommend<R: Rng + ?Sized>(
     index: &LibraryIndex,
     config: &LibraryConfig,
-    emotion: Emotion,
+    request: impl Into<QueueRequest>,
     count: Option<usize>,
     language_override: Option<&str>,
     rng: &mut R,
@@ -46,5 +45,5 @@ pub fn recommend<R: Rng + ?Sized>(
         recommender.languages =
             vec![normalise_language(lang).unwrap_or_else(|| lang.to_ascii_lowercase())];
     }
-    recommend_from_index(&recommender, index, emotion, count, rng)
+    recommend_from_index(&recommender, index, request, count, rng)
 }

@@ -23,7 +23,9 @@ fn wav_config(out: &Path, speed: f32, volume: f32) -> AudioConfig {
         wav_speed: speed,
         sample_rate: 44_100,
         channels: 2,
-        volume,
+        start_volume: volume,
+        max_volume: 1.0,
+        fade_in_seconds: 0.0,
         ..AudioConfig::default()
     }
 }
@@ -79,9 +81,10 @@ fn a_generated_tone_comes_out_at_its_frequency_and_level() {
     assert!((seconds - 1.0).abs() < 0.01, "{seconds} s of tone");
     let f = frequency(tone, rate);
     assert!((f - 440.0).abs() < 0.5, "{f} Hz");
-    // Volume 0.5 on a half-scale sine: RMS 0.25 / sqrt(2).
+    // Volume 0.5 in software (the wav driver's simulated card has no control by default) on
+    // a half-scale sine: the samples scale by 0.5³, RMS 0.5 * 0.125 / sqrt(2).
     let level = rms(&tone[2205..tone.len() - 2205]);
-    let expected = 0.25 / 2f64.sqrt();
+    let expected = 0.5 * 0.125 / 2f64.sqrt();
     assert!(
         (level - expected).abs() / expected < 0.02,
         "RMS {level}, expected {expected}"
@@ -317,5 +320,41 @@ fn a_wav_path_that_cannot_be_written_fails_the_start() {
     assert!(
         err.to_string().contains("/nonexistent-dir/out.wav"),
         "{err}"
+    );
+}
+
+#[test]
+fn playback_fades_in_from_silence_and_the_next_song_follows_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("first.wav"), dir.path().join("second.wav"));
+    write_tone(&first, 440.0, 0.5, 1.0, 44_100, 1);
+    write_tone(&second, 660.0, 0.5, 1.0, 44_100, 1);
+    let out = dir.path().join("out.wav");
+    let config = AudioConfig {
+        fade_in_seconds: 0.5,
+        ..wav_config(&out, 0.0, 1.0)
+    };
+    let (player, mut rx) = start(&config);
+    player.play(vec![first, second]).unwrap();
+    events_until(&mut rx, Duration::from_secs(20), is_queue_finished);
+    drop(player);
+    let (left, rate) = read_channel(&out, 0);
+    let tenth = rate as usize / 10;
+    let level = |from: usize| rms(&left[from..from + tenth]);
+    let full = 0.5 / 2f64.sqrt();
+    // The first song rises over 0.5 s: quiet at first, about half way at 0.2-0.3 s.
+    assert!(level(0) < 0.15 * full, "start {}", level(0));
+    let middle = level(2 * tenth) / full;
+    assert!((0.35..0.65).contains(&middle), "middle {middle}");
+    assert!(
+        (level(6 * tenth) / full - 1.0).abs() < 0.03,
+        "after the fade"
+    );
+    // The second song starts at full level: no fade between the songs of a queue.
+    let second_start = rate as usize;
+    assert!(
+        (level(second_start) / full - 1.0).abs() < 0.05,
+        "second song {}",
+        level(second_start)
     );
 }

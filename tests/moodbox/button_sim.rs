@@ -116,7 +116,7 @@ fn the_gpio_button_explains_a_missing_gpio() {
         eprintln!("skipped: this machine is a Raspberry Pi");
         return;
     }
-    let err = GpioLine::open(&ButtonConfig::default(), |_, _| {})
+    let err = GpioLine::open(17, &ButtonConfig::default(), |_, _| {})
         .err()
         .expect("no GPIO on a PC");
     assert!(matches!(err, ButtonError::NotAPi { .. }), "{err:?}");

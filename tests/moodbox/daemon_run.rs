@@ -150,7 +150,7 @@ fn sigterm_during_playback_exits_cleanly() {
 }
 
 fn send_signal(b: &SimBox, signal: i32) {
-    assert_eq!(unsafe { libc::kill(b.child.id() as i32, signal) }, 0);
+    assert_eq!(unsafe { libc::kill(b.pid() as i32, signal) }, 0);
 }
 
 #[test]

@@ -22,7 +22,7 @@ fn the_demo_shows_each_mood_and_plays_matching_songs() {
     // Each press: the face's emotion, then a song from the folder of the mood the `match`
     // policy gives it (happy→happy, sad→sad, angry/surprise→energetic, neutral→calm or happy).
     let presses: Vec<&str> = text.split("\npress ").skip(1).collect();
-    assert_eq!(presses.len(), 6, "{text}");
+    assert_eq!(presses.len(), 7, "{text}");
     for (press, (emotion, moods)) in presses.iter().zip([
         ("happy", &["happy"][..]),
         ("sad", &["sad"]),
@@ -42,10 +42,21 @@ fn the_demo_shows_each_mood_and_plays_matching_songs() {
             "{emotion}: {played}"
         );
     }
+    // No face: the box asks instead (the chooser), and the owner's presses pick calm.
     assert!(
-        presses[5].contains("saw:      no face") && presses[5].contains("carries on"),
+        presses[5].contains("saw:      no face")
+            && presses[5].contains("carries on")
+            && presses[5].contains("choose-mood"),
         "{}",
         presses[5]
+    );
+    assert!(
+        presses[6].contains("the owner chose calm music")
+            && presses[6]
+                .lines()
+                .any(|l| l.contains("played:") && l.contains("(calm from")),
+        "{}",
+        presses[6]
     );
 
     let screens: Vec<String> = std::fs::read_dir(out_dir.path().join("screens"))
@@ -58,7 +69,7 @@ fn the_demo_shows_each_mood_and_plays_matching_songs() {
         "mood-angry",
         "mood-surprise",
         "mood-neutral",
-        "error-no-face",
+        "choose-mood",
         "now-playing",
     ] {
         assert!(

@@ -13,13 +13,12 @@ use embedded_hal::digital::{self, OutputPin};
 use embedded_hal::spi::{self, Operation, SpiDevice};
 use mipidsi::interface::SpiInterface;
 use mipidsi::models::{ILI9341Rgb565, Model, ST7789};
-use moodbox::hardware::display::{Display, DisplayError, PanelSettings, SpiPanel};
-use moodbox_core::config::DisplayConfig;
+use moodbox::hardware::display::{Display, DisplayError, Light, PanelSettings, SpiPanel};
 use moodbox_core::config::DisplayDriver;
 use moodbox_core::config::OptionalLine;
+use moodbox_core::config::{Config, DisplayConfig, Scope};
 use moodbox_core::screen::Screen;
-use moodbox_core::ui::draw_screen;
-use moodbox_core::ui::Framebuffer;
+use moodbox_core::ui::{draw_lit, draw_screen, Framebuffer};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Event {
@@ -435,4 +434,101 @@ fn a_size_beyond_the_frame_memory_is_an_error_not_a_panic() {
     );
     let err = result.err().expect("321 rows do not fit");
     assert!(err.to_string().contains("frame memory"), "{err}");
+}
+
+#[test]
+fn a_dark_screen_turns_the_backlight_off_and_light_brings_it_back() {
+    let bus = Shared::default();
+    let mut panel = open(ST7789, &st7789(), &bus).unwrap();
+    panel.show(&Screen::Idle).unwrap();
+    take_events(&bus);
+
+    panel.set_light(Light::Dark).unwrap();
+    assert_eq!(take_events(&bus), [Event::Line("backlight", false)]);
+    panel.show(&Screen::Idle).unwrap();
+    let events = take_events(&bus);
+    assert!(
+        memory_writes(&events).is_empty(),
+        "nothing is sent to a dark panel"
+    );
+    assert_eq!(events.last(), Some(&Event::Line("backlight", false)));
+
+    // Dimmed: the same screen in dimmed colours, lit (the line is only on or off).
+    panel.set_light(Light::Dim(0.3)).unwrap();
+    panel.show(&Screen::Idle).unwrap();
+    let events = take_events(&bus);
+    let mut dimmed = Framebuffer::new(Size::new(240, 240));
+    draw_lit(&mut dimmed, &Screen::Idle, Light::Dim(0.3));
+    let written = memory_writes(&events);
+    assert_eq!(written.len(), 1);
+    let ((x0, x1, y0, y1), data) = &written[0];
+    let area = Rectangle::with_corners(
+        Point::new(*x0 as i32, *y0 as i32),
+        Point::new(*x1 as i32, *y1 as i32),
+    );
+    let expected: Vec<u8> = dimmed
+        .area_pixels(area)
+        .flat_map(|p| p.to_be_bytes())
+        .collect();
+    assert_eq!(data, &expected);
+    assert_eq!(events.last(), Some(&Event::Line("backlight", true)));
+
+    // A press: full light again.
+    panel.set_light(Light::Full).unwrap();
+    panel.show(&Screen::Idle).unwrap();
+    let events = take_events(&bus);
+    assert_eq!(events.last(), Some(&Event::Line("backlight", true)));
+    assert!(
+        !memory_writes(&events).is_empty(),
+        "the bright picture is sent again"
+    );
+}
+
+#[test]
+fn each_board_preset_drives_the_panel_it_names() {
+    for board in ["pirate-audio", "waveshare-lcd-hat", "adafruit-mini-pitft"] {
+        let text = format!("board = \"{board}\"\n");
+        let config = Config::parse_for(
+            &text,
+            std::path::Path::new("/etc/moodbox/config.toml"),
+            Scope::Control,
+        )
+        .unwrap()
+        .display;
+        assert_eq!(config.driver, DisplayDriver::St7789, "{board}");
+        let bus = Shared::default();
+        let mut panel = open(ST7789, &config, &bus).unwrap();
+        assert_eq!(panel.size(), Size::new(240, 240), "{board}");
+        let start = take_events(&bus);
+        let resets = start
+            .iter()
+            .filter(|e| matches!(e, Event::Line("reset", _)))
+            .count();
+        match config.reset_pin.0 {
+            Some(_) => assert_eq!(resets, 2, "{board}: the reset line is pulsed"),
+            None => {
+                assert_eq!(resets, 0, "{board}");
+                assert!(
+                    commands(&start).contains(&0x01),
+                    "{board}: a software reset instead"
+                );
+            }
+        }
+        panel.show(&Screen::Idle).unwrap();
+        let events = take_events(&bus);
+        assert_eq!(
+            memory_writes(&events)[0].1,
+            expected_bytes(&Screen::Idle, Size::new(240, 240), None),
+            "{board}"
+        );
+        assert!(
+            config.backlight_pin.0.is_some(),
+            "{board} has a backlight line"
+        );
+        assert_eq!(
+            events.last(),
+            Some(&Event::Line("backlight", true)),
+            "{board}"
+        );
+    }
 }

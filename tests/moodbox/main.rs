@@ -22,6 +22,7 @@ mod library_analysis;
 mod library_hostile;
 mod library_index;
 mod library_indexing;
+mod owner_features;
 mod recommend_cli;
 mod reliability_daemon;
 mod reliability_files;

@@ -25,7 +25,7 @@ fn happy_camera(root: &Path) {
 }
 
 fn send_signal(b: &SimBox, signal: i32) {
-    assert_eq!(unsafe { libc::kill(b.child.id() as i32, signal) }, 0);
+    assert_eq!(unsafe { libc::kill(b.pid() as i32, signal) }, 0);
 }
 
 /// Waits until the log says `words` (10 s at most).

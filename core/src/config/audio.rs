@@ -35,8 +35,53 @@ pub struct AudioConfig {
     pub sample_rate: u32,
     /// Channels of the wav and none drivers.
     pub channels: u16,
-    /// Start volume, 0.0 (silent) to 1.0 (full scale, the default).
-    pub volume: f32,
+    /// Volume at the first start, 0.0 (silent) to 1.0 (full scale); afterwards the box starts
+    /// at the volume it last had, never above `max_volume`. Its old name, `volume`, is still
+    /// read.
+    #[serde(alias = "volume")]
+    pub start_volume: f32,
+    /// The highest volume anything may set (buttons, `ctl volume`, a remembered volume).
+    pub max_volume: f32,
+    /// One press of a volume button.
+    pub volume_step: f32,
+    /// Seconds over which music fades in when it starts from silence; 0: no fade.
+    pub fade_in_seconds: f32,
+    /// The volume control: `"auto"` (the sound card's own mixer control when it has one,
+    /// else software), `"software"`, or a control's name such as `"PCM"` or `"Digital"`.
+    pub mixer: MixerChoice,
+}
+
+/// Where the volume is applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MixerChoice {
+    /// The card's own playback control if it has one (PCM, Master, Headphone, Digital,
+    /// Speaker), else software.
+    Auto,
+    /// Scale the samples (cards without a control, the wav and none drivers).
+    Software,
+    /// This mixer control of the card.
+    Control(String),
+}
+
+impl Serialize for MixerChoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(match self {
+            MixerChoice::Auto => "auto",
+            MixerChoice::Software => "software",
+            MixerChoice::Control(name) => name,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for MixerChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Ok(match name.trim() {
+            "auto" => MixerChoice::Auto,
+            "software" => MixerChoice::Software,
+            other => MixerChoice::Control(other.to_string()),
+        })
+    }
 }
 
 impl Default for AudioConfig {
@@ -48,7 +93,11 @@ impl Default for AudioConfig {
             wav_speed: 1.0,
             sample_rate: 44_100,
             channels: 2,
-            volume: 1.0,
+            start_volume: 0.4,
+            max_volume: 0.7,
+            volume_step: 0.05,
+            fade_in_seconds: 1.5,
+            mixer: MixerChoice::Auto,
         }
     }
 }
@@ -100,13 +149,55 @@ impl AudioConfig {
                 ),
             );
         }
-        if !(self.volume.is_finite() && (0.0..=1.0).contains(&self.volume)) {
+        let fraction = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
+        if !(fraction(self.max_volume) && self.max_volume > 0.0) {
             problem(
-                "volume",
+                "max_volume",
                 format!(
-                    "{} is out of range: use 0.0 (silent) to 1.0 (full)",
-                    self.volume
+                    "{} is out of range: use more than 0.0, at most 1.0 (full); 0.7 is safe",
+                    self.max_volume
                 ),
+            );
+        }
+        if !fraction(self.start_volume) {
+            problem(
+                "start_volume",
+                format!(
+                    "{} is out of range: use 0.0 (silent) to 1.0 (full); 0.4 is safe",
+                    self.start_volume
+                ),
+            );
+        } else if self.start_volume > self.max_volume {
+            problem(
+                "start_volume",
+                format!(
+                    "{} is above max_volume ({}): the box would never start there",
+                    self.start_volume, self.max_volume
+                ),
+            );
+        }
+        if !(self.volume_step.is_finite() && self.volume_step > 0.0 && self.volume_step <= 0.5) {
+            problem(
+                "volume_step",
+                format!(
+                    "{} is out of range: use more than 0 and at most 0.5; 0.05 is one twentieth",
+                    self.volume_step
+                ),
+            );
+        }
+        if !(self.fade_in_seconds.is_finite() && (0.0..=30.0).contains(&self.fade_in_seconds)) {
+            problem(
+                "fade_in_seconds",
+                format!(
+                    "{} is out of range: use 0 (no fade) to 30 seconds",
+                    self.fade_in_seconds
+                ),
+            );
+        }
+        if matches!(&self.mixer, MixerChoice::Control(name) if name.is_empty()) {
+            problem(
+                "mixer",
+                "is empty: write \"auto\", \"software\" or a control's name such as \"PCM\"".into(),
             );
         }
         problems
@@ -122,8 +213,9 @@ mod tests {
         let c = AudioConfig::default();
         assert!(c.check().is_empty(), "{:?}", c.check());
         assert_eq!(
-            (c.driver, c.device.as_str(), c.volume),
-            (AudioDriver::Alsa, "default", 1.0)
+            (c.driver, c.device.as_str(), c.start_volume, c.max_volume),
+            (AudioDriver::Alsa, "default", 0.4, 0.7),
+            "a box starts well below full volume"
         );
     }
 
@@ -142,14 +234,17 @@ mod tests {
             .to_string();
         assert!(err.contains("card"), "{err}");
         let c: AudioConfig = toml::from_str("wav_speed = 0\nvolume = 1").unwrap();
-        assert_eq!((c.wav_speed, c.volume), (0.0, 1.0));
+        assert_eq!((c.wav_speed, c.start_volume), (0.0, 1.0));
     }
 
     #[test]
     fn bad_values_are_named() {
         let c = AudioConfig {
             driver: AudioDriver::Wav,
-            volume: 3.0,
+            start_volume: 3.0,
+            max_volume: 0.0,
+            volume_step: 0.0,
+            fade_in_seconds: 99.0,
             channels: 0,
             sample_rate: 10,
             wav_speed: -1.0,
@@ -160,7 +255,10 @@ mod tests {
         let all = all.join("\n");
         for key in [
             "wav_path",
-            "volume",
+            "start_volume",
+            "max_volume",
+            "volume_step",
+            "fade_in_seconds",
             "channels",
             "sample_rate",
             "wav_speed",
@@ -170,6 +268,28 @@ mod tests {
                 c.check().iter().any(|p| p.key == format!("audio.{key}")),
                 "{key} missing from {all}"
             );
+        }
+    }
+
+    #[test]
+    fn the_start_volume_may_not_be_above_the_cap_and_mixers_parse() {
+        let c: AudioConfig = toml::from_str("start_volume = 0.8\nmax_volume = 0.6").unwrap();
+        let problems = c.check();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.key == "audio.start_volume" && p.message.contains("above max_volume")),
+            "{problems:?}"
+        );
+        for (text, mixer) in [
+            ("mixer = \"auto\"", MixerChoice::Auto),
+            ("mixer = \"software\"", MixerChoice::Software),
+            (
+                "mixer = \"Digital\"",
+                MixerChoice::Control("Digital".into()),
+            ),
+        ] {
+            assert_eq!(toml::from_str::<AudioConfig>(text).unwrap().mixer, mixer);
         }
     }
 }

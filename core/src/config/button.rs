@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::config::ConfigProblem;
+use crate::config::{ConfigProblem, OptionalLine};
 use serde::{Deserialize, Serialize};
 
 /// Which button the daemon listens to.
@@ -34,6 +34,47 @@ pub struct ButtonConfig {
     pub long_press_ms: u64,
     /// Holding this long stops playback, at that moment, while still held (default 5000 ms).
     pub stop_hold_ms: u64,
+    /// A second button that skips to the next song (a BCM number, or `"none"`).
+    pub skip_pin: OptionalLine,
+    /// A button that raises the volume by `[audio] volume_step`.
+    pub volume_up_pin: OptionalLine,
+    /// A button that lowers it.
+    pub volume_down_pin: OptionalLine,
+}
+
+/// What a button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ButtonRole {
+    /// Short press scans, long press skips, a very long hold stops (the one-button box).
+    Scan,
+    /// Any press skips; held for `stop_hold_ms` it stops.
+    Skip,
+    VolumeUp,
+    VolumeDown,
+}
+
+impl ButtonRole {
+    /// What a press of this button means, given how the press was classified (short, long
+    /// or held, as for the scan button).
+    pub fn event_for(self, press: crate::press::ButtonEvent) -> crate::press::ButtonEvent {
+        use crate::press::ButtonEvent as E;
+        match (self, press) {
+            (ButtonRole::Scan, press) => press,
+            (ButtonRole::Skip, E::Stop) => E::Stop,
+            (ButtonRole::Skip, _) => E::Skip,
+            (ButtonRole::VolumeUp, _) => E::VolumeUp,
+            (ButtonRole::VolumeDown, _) => E::VolumeDown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ButtonRole::Scan => "scan",
+            ButtonRole::Skip => "skip",
+            ButtonRole::VolumeUp => "volume up",
+            ButtonRole::VolumeDown => "volume down",
+        }
+    }
 }
 
 impl Default for ButtonConfig {
@@ -46,6 +87,9 @@ impl Default for ButtonConfig {
             debounce_ms: 30,
             long_press_ms: 1000,
             stop_hold_ms: 5000,
+            skip_pin: OptionalLine(None),
+            volume_up_pin: OptionalLine(None),
+            volume_down_pin: OptionalLine(None),
         }
     }
 }
@@ -75,6 +119,25 @@ impl From<&ButtonConfig> for PressTiming {
 }
 
 impl ButtonConfig {
+    /// Every configured button: its config key, BCM line and role (the scan button first).
+    pub fn buttons(&self) -> Vec<(&'static str, u32, ButtonRole)> {
+        let mut buttons = vec![("bcm_pin", u32::from(self.bcm_pin), ButtonRole::Scan)];
+        for (key, pin, role) in [
+            ("skip_pin", self.skip_pin, ButtonRole::Skip),
+            ("volume_up_pin", self.volume_up_pin, ButtonRole::VolumeUp),
+            (
+                "volume_down_pin",
+                self.volume_down_pin,
+                ButtonRole::VolumeDown,
+            ),
+        ] {
+            if let Some(line) = pin.0 {
+                buttons.push((key, line, role));
+            }
+        }
+        buttons
+    }
+
     /// Semantic checks the TOML types cannot express; each message names the key and says
     /// what to write instead. Empty means usable.
     pub fn check(&self) -> Vec<ConfigProblem> {
@@ -122,6 +185,20 @@ impl ButtonConfig {
                     self.stop_hold_ms, self.long_press_ms
                 ),
             );
+        }
+        let buttons = self.buttons();
+        for (i, &(key, line, _)) in buttons.iter().enumerate().skip(1) {
+            if !(2..=27).contains(&line) {
+                problem(
+                    key,
+                    format!("GPIO {line} is not a free header GPIO: use a BCM number 2..=27, or \"none\""),
+                );
+            } else if let Some((other, _, _)) = buttons[..i].iter().find(|(_, l, _)| *l == line) {
+                problem(
+                    key,
+                    format!("GPIO {line} is already button.{other}; each button needs its own pin"),
+                );
+            }
         }
         if self.pull_up && !self.active_low {
             problem(

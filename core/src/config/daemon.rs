@@ -24,6 +24,12 @@ pub struct DaemonConfig {
     /// (SIGHUP). Its old name, `scan_library_on_start`, is still read.
     #[serde(alias = "scan_library_on_start")]
     pub index_on_start: bool,
+    /// A scan less sure than this (0..1) shows the moods to choose from; 0: never ask.
+    pub unsure_below: f32,
+    /// When a scan sees no face, show the moods to choose from (else say "no face").
+    pub choose_on_no_face: bool,
+    /// Seconds the chooser waits untouched before the box goes on as it was.
+    pub chooser_seconds: f32,
     /// DEBUG ONLY: write every captured frame as PNG into this folder. Off by default;
     /// otherwise frames never leave memory.
     pub debug_frames_dir: Option<PathBuf>,
@@ -37,6 +43,9 @@ impl Default for DaemonConfig {
             mood_screen_seconds: 3.0,
             message_screen_seconds: 4.0,
             index_on_start: true,
+            unsure_below: 0.45,
+            choose_on_no_face: true,
+            chooser_seconds: 8.0,
             debug_frames_dir: None,
         }
     }
@@ -64,6 +73,21 @@ impl DaemonConfig {
                     format!("{v} is outside 0..=600 seconds"),
                 ));
             }
+        }
+        if !(self.unsure_below.is_finite() && (0.0..=1.0).contains(&self.unsure_below)) {
+            problems.push(ConfigProblem::new(
+                "daemon.unsure_below",
+                format!("{} is outside 0..=1; 0.45 asks when the face reads less than 45 % sure, 0 never asks", self.unsure_below),
+            ));
+        }
+        if !(self.chooser_seconds.is_finite() && (1.0..=120.0).contains(&self.chooser_seconds)) {
+            problems.push(ConfigProblem::new(
+                "daemon.chooser_seconds",
+                format!(
+                    "{} is outside 1..=120 seconds; 8 gives time to pick",
+                    self.chooser_seconds
+                ),
+            ));
         }
         if let Some(problem) = socket_problem(&self.control_socket) {
             problems.push(ConfigProblem::new("daemon.control_socket", problem));

@@ -6,6 +6,7 @@
 //! Relative paths in the file are taken relative to the file's own folder.
 
 pub mod audio;
+pub mod board;
 pub mod button;
 pub mod camera;
 pub mod daemon;
@@ -25,8 +26,9 @@ pub use error::{ConfigError, LocatedProblem};
 pub use problem::ConfigProblem;
 pub use read::MAX_CONFIG_BYTES;
 
-pub use audio::{AudioConfig, AudioDriver};
-pub use button::{ButtonConfig, ButtonDriver, PressTiming};
+pub use audio::{AudioConfig, AudioDriver, MixerChoice};
+pub use board::Board;
+pub use button::{ButtonConfig, ButtonDriver, ButtonRole, PressTiming};
 pub use camera::{CameraConfig, CameraDriver, DeviceRef, PixelFormatChoice};
 pub use daemon::DaemonConfig;
 pub use display::{ColorOrder, DisplayConfig, DisplayDriver, OptionalLine};
@@ -34,8 +36,10 @@ pub use library::LibraryConfig;
 pub use vision::VisionConfig;
 
 /// Keys that were renamed: (section, old name, new name). The old names are serde aliases.
-const RENAMED_KEYS: [(&str, &str, &str); 1] =
-    [("daemon", "scan_library_on_start", "index_on_start")];
+const RENAMED_KEYS: [(&str, &str, &str); 2] = [
+    ("daemon", "scan_library_on_start", "index_on_start"),
+    ("audio", "volume", "start_volume"),
+];
 
 /// Whether `[section]` of the TOML `text` sets `key`.
 fn toml_has_key(text: &str, section: &str, key: &str) -> bool {
@@ -53,6 +57,9 @@ pub const DEFAULT_PATH: &str = "/etc/moodbox/config.toml";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// The add-on board the box is built on; it fills in the display, buttons and sound
+    /// device keys the file does not set. Goes at the top of the file, before any section.
+    pub board: Board,
     pub daemon: DaemonConfig,
     pub vision: VisionConfig,
     pub library: LibraryConfig,
@@ -98,6 +105,14 @@ impl Config {
     pub fn parse_for(text: &str, path: &Path, scope: Scope) -> Result<Config, ConfigError> {
         let mut config: Config =
             toml::from_str(text).map_err(|e| error::syntax_error(text, path, &e))?;
+        if config.board != Board::Custom {
+            let user: toml::Table = text
+                .parse()
+                .map_err(|e| error::syntax_error(text, path, &e))?;
+            config = toml::Value::Table(board::merged(config.board, user))
+                .try_into()
+                .map_err(|e| error::syntax_error(text, path, &e))?;
+        }
         for (section, old, new) in RENAMED_KEYS {
             if toml_has_key(text, section, old) {
                 let line = locate::line_of(text, section, old).unwrap_or(1);
@@ -173,15 +188,18 @@ impl Config {
             DisplayDriver::St7789 | DisplayDriver::Ili9341
         );
         if self.button.driver == ButtonDriver::Gpio && display_on_gpio {
-            for (key, line) in self.display.lines() {
-                if line == u32::from(self.button.bcm_pin) {
-                    problems.push(ConfigProblem::new(
-                        "button.bcm_pin",
-                        format!("GPIO {line} is also the display's {key}; wire the button to another pin (17 is header pin 11)"),
-                    ));
+            for (button_key, pin, _) in self.button.buttons() {
+                for (key, line) in self.display.lines() {
+                    if line == pin {
+                        problems.push(ConfigProblem::new(
+                            format!("button.{button_key}"),
+                            format!("GPIO {line} is also the display's {key}; wire the button to another pin (17 is header pin 11)"),
+                        ));
+                    }
                 }
             }
         }
+        problems.extend(board::check(self));
         problems
     }
 

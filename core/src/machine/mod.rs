@@ -8,20 +8,28 @@
 //! there, how the last scan went and how long a press took to reach the speaker
 //! ([`Machine::report`]).
 
+mod behaviour;
+mod chooser;
+mod playback;
 mod report;
+mod sleep;
+mod timing;
 
+pub use behaviour::Behaviour;
 pub use report::MachineReport;
+pub use sleep::Backlight;
+pub use timing::Timing;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::config::DaemonConfig;
 use crate::emotion::Emotion;
 use crate::mood::Mood;
 use crate::player::PlayerEvent;
+use crate::press::ButtonEvent;
 use crate::recommend::Recommendation;
-use crate::scan::{ScanMood, ScanOutcome};
+use crate::scan::{Reading, ScanMood, ScanOutcome};
 use crate::screen::{ErrorScreen, Screen};
 use crate::song::Song;
 use crate::status::Phase;
@@ -37,6 +45,11 @@ pub enum Input {
     StopPressed,
     /// `volume N` (0..=100).
     Volume(u8),
+    /// A physical button: the same as the commands above, but a press on a sleeping screen
+    /// only wakes it, and the "not sure" chooser takes presses to move and pick.
+    Button(ButtonEvent),
+    /// `mood MOOD`: play this mood (the owner's choice, as if picked in the chooser).
+    MoodChosen(Mood),
     ScanFinished(ScanOutcome),
     /// The recommender's queue for the last mood.
     QueueChosen(Recommendation),
@@ -56,6 +69,11 @@ pub enum Action {
     Show(Screen),
     StartScan,
     ChooseQueue(Emotion),
+    /// A queue of `mood` songs, shown as chosen for `for_emotion`.
+    ChooseMoodQueue {
+        mood: Mood,
+        for_emotion: Emotion,
+    },
     PlayQueue(Vec<PathBuf>),
     SkipTrack,
     StopPlayback,
@@ -69,39 +87,12 @@ pub enum Action {
         path: PathBuf,
         mood: Mood,
     },
-}
-
-/// How long the transient screens stay up.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Timing {
-    /// The detected mood, before the display switches to the song.
-    pub mood_screen: Duration,
-    /// Error screens (no face, too dark, no camera, ...).
-    pub message_screen: Duration,
-    /// One step of the scanning animation.
-    pub scan_animation: Duration,
-}
-
-impl Default for Timing {
-    fn default() -> Self {
-        Timing {
-            mood_screen: Duration::from_secs(3),
-            message_screen: Duration::from_secs(4),
-            scan_animation: Duration::from_millis(250),
-        }
-    }
-}
-
-impl From<&DaemonConfig> for Timing {
-    /// The screen times the `[daemon]` section sets (clamped to 0..=600 s).
-    fn from(config: &DaemonConfig) -> Timing {
-        let seconds = |s: f32| Duration::from_secs_f32(s.clamp(0.0, 600.0));
-        Timing {
-            mood_screen: seconds(config.mood_screen_seconds),
-            message_screen: seconds(config.message_screen_seconds),
-            ..Timing::default()
-        }
-    }
+    /// What a scan read and what the owner made of it.
+    RecordReading(Reading),
+    /// Keep this volume (0..=100) for the next start.
+    RememberVolume(u8),
+    /// Turn the screen's light up, down or off.
+    Backlight(Backlight),
 }
 
 /// The song playing now.
@@ -144,11 +135,21 @@ pub struct Machine {
     /// 0..=100.
     volume: u8,
     timer: report::PressTimer,
+    behaviour: Behaviour,
+    /// The "not sure" chooser, while it is up (its screen is the overlay).
+    chooser: Option<chooser::Chooser>,
+    sleep: sleep::Sleep,
 }
 
 impl Machine {
-    /// A machine at rest, at `volume` (0..=100).
+    /// A machine at rest, at `volume` (0..=100), behaving as a box without a chooser, a
+    /// volume cap or a sleeping screen.
     pub fn new(timing: Timing, volume: u8) -> Machine {
+        Machine::configured(timing, Behaviour::default(), volume)
+    }
+
+    /// A machine at rest that behaves as `behaviour` says.
+    pub fn configured(timing: Timing, behaviour: Behaviour, volume: u8) -> Machine {
         Machine {
             timing,
             scan_started: None,
@@ -163,8 +164,11 @@ impl Machine {
             queue_started: 0,
             queue_failed: 0,
             sound_missing: None,
-            volume: volume.min(100),
+            volume: volume.min(behaviour.max_volume),
             timer: report::PressTimer::default(),
+            behaviour,
+            chooser: None,
+            sleep: sleep::Sleep::default(),
         }
     }
 
@@ -173,14 +177,28 @@ impl Machine {
         self.timing = timing;
     }
 
-    /// The first screen, at start-up.
-    pub fn start(&self) -> Vec<Action> {
+    /// New behaviour settings (after a config reload); the volume stays, under the new cap.
+    pub fn set_behaviour(&mut self, behaviour: Behaviour) -> Vec<Action> {
+        let capped = self.volume.min(behaviour.max_volume);
+        self.behaviour = behaviour;
+        if capped == self.volume {
+            return Vec::new();
+        }
+        self.volume = capped;
+        vec![Action::SetVolume(f32::from(capped) / 100.0)]
+    }
+
+    /// The first screen, at start-up; the screen's idle time counts from `now`.
+    pub fn start(&mut self, now: Instant) -> Vec<Action> {
+        self.sleep.start(now);
         vec![Action::Show(Screen::Idle)]
     }
 
     pub fn phase(&self, now: Instant) -> Phase {
         if self.scan_started.is_some() {
             Phase::Scanning
+        } else if self.chooser.is_some() {
+            Phase::Choosing
         } else if matches!(&self.overlay, Some(o) if o.until > now && matches!(o.screen, Screen::Mood { .. }))
         {
             Phase::ShowingMood
@@ -226,19 +244,34 @@ impl Machine {
             let next_second = self.drawn_second.map_or(0, |s| s + 1);
             deadlines.push(np.started + Duration::from_secs(next_second));
         }
+        deadlines.extend(self.sleep.next_change(&self.behaviour));
         deadlines.into_iter().min()
     }
 
     /// Feeds one input; returns what to do, in order.
     pub fn handle(&mut self, input: Input, now: Instant) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if sleep::is_activity(&input) {
+            let woke = self.sleep.activity(now);
+            if woke {
+                actions.push(Action::Backlight(Backlight::On));
+                if matches!(input, Input::Button(_)) {
+                    return actions; // the first press only wakes the screen
+                }
+            }
+        }
+        actions.extend(self.respond(input, now));
+        actions
+    }
+
+    fn respond(&mut self, input: Input, now: Instant) -> Vec<Action> {
         match input {
             Input::ScanPressed => self.scan_pressed(now),
             Input::SkipPressed => self.skip_pressed(),
             Input::StopPressed => self.stop_pressed(),
-            Input::Volume(v) => {
-                self.volume = v.min(100);
-                vec![Action::SetVolume(f32::from(self.volume) / 100.0)]
-            }
+            Input::Volume(v) => self.set_volume(v),
+            Input::Button(event) => self.button(event, now),
+            Input::MoodChosen(mood) => self.mood_chosen(mood, now),
             Input::ScanFinished(outcome) => self.scan_finished(outcome, now),
             Input::QueueChosen(rec) => self.queue_chosen(rec, now),
             Input::QueueFailed { language } => {
@@ -250,6 +283,32 @@ impl Machine {
         }
     }
 
+    fn button(&mut self, event: ButtonEvent, now: Instant) -> Vec<Action> {
+        if let Some(actions) = self.chooser_button(event, now) {
+            return actions;
+        }
+        match event {
+            ButtonEvent::Scan => self.scan_pressed(now),
+            ButtonEvent::Skip => self.skip_pressed(),
+            ButtonEvent::Stop => self.stop_pressed(),
+            ButtonEvent::VolumeUp => {
+                self.set_volume(self.volume.saturating_add(self.behaviour.volume_step))
+            }
+            ButtonEvent::VolumeDown => {
+                self.set_volume(self.volume.saturating_sub(self.behaviour.volume_step))
+            }
+        }
+    }
+
+    /// Any new volume, kept under the cap and remembered for the next start.
+    fn set_volume(&mut self, volume: u8) -> Vec<Action> {
+        self.volume = volume.min(100).min(self.behaviour.max_volume);
+        vec![
+            Action::SetVolume(f32::from(self.volume) / 100.0),
+            Action::RememberVolume(self.volume),
+        ]
+    }
+
     fn scan_pressed(&mut self, now: Instant) -> Vec<Action> {
         if self.scan_started.is_some() {
             return Vec::new(); // one scan at a time; the press is already being answered
@@ -258,6 +317,7 @@ impl Machine {
         self.timer.pressed(now);
         self.scan_step = 0;
         self.overlay = None;
+        self.chooser = None;
         vec![
             Action::Show(Screen::Scanning { step: 0 }),
             Action::StartScan,
@@ -282,6 +342,7 @@ impl Machine {
         self.queue.clear();
         self.queue_order.clear();
         self.overlay = None;
+        self.chooser = None;
         let mut actions = vec![Action::StopPlayback];
         if self.scan_started.is_none() {
             actions.push(Action::Show(Screen::Idle));
@@ -294,8 +355,18 @@ impl Machine {
             self.timer
                 .scanned(&outcome, now.saturating_duration_since(started));
         }
+        if let Some(actions) = self.maybe_ask(&outcome, now) {
+            return actions;
+        }
         match outcome {
             ScanOutcome::Mood(mood) => {
+                let reading = Reading {
+                    emotion: Some(mood.emotion),
+                    confidence: mood.confidence,
+                    offered: self.behaviour.first_choice(Some(mood.emotion)),
+                    asked: false,
+                    chosen: None,
+                };
                 let screen = Screen::Mood {
                     emotion: mood.emotion,
                     confidence: mood.confidence,
@@ -304,6 +375,7 @@ impl Machine {
                 let emotion = mood.emotion;
                 self.last_mood = Some(mood);
                 let mut actions = self.overlay_for(screen, self.timing.mood_screen, now);
+                actions.push(Action::RecordReading(reading));
                 actions.push(Action::ChooseQueue(emotion));
                 actions
             }
@@ -333,73 +405,6 @@ impl Machine {
         vec![Action::PlayQueue(self.queue_order.clone())]
     }
 
-    fn player_event(&mut self, event: PlayerEvent, now: Instant) -> Vec<Action> {
-        match event {
-            PlayerEvent::TrackStarted { path, duration } => {
-                let (Some(song), Some(emotion)) =
-                    (self.queue.get(&path).cloned(), self.queue_emotion)
-                else {
-                    return Vec::new(); // a song of a queue that was since replaced
-                };
-                self.queue_started += 1;
-                let mut actions = vec![Action::RecordPlay {
-                    path,
-                    emotion,
-                    mood: song.mood,
-                }];
-                self.now_playing = Some(NowPlaying {
-                    song,
-                    started: now,
-                    duration,
-                    for_emotion: emotion,
-                });
-                self.drawn_second = Some(0);
-                if self.showing_base(now) {
-                    actions.extend(self.base_screen(now));
-                }
-                actions
-            }
-            PlayerEvent::QueueFinished => {
-                self.now_playing = None;
-                self.drawn_second = None;
-                if self.queue_started == 0 && self.queue_failed > 0 {
-                    // Not one song of the queue would open: say so, not just "press the button".
-                    let count = std::mem::take(&mut self.queue_failed);
-                    return self
-                        .overlay(Screen::Error(ErrorScreen::SongsUnreadable { count }), now);
-                }
-                if self.showing_base(now) {
-                    self.base_screen(now)
-                } else {
-                    Vec::new()
-                }
-            }
-            PlayerEvent::Unavailable { device } => {
-                self.sound_missing = Some(device.clone());
-                self.timer.no_playback();
-                self.overlay(Screen::Error(ErrorScreen::NoSoundCard { device }), now)
-            }
-            PlayerEvent::DeviceLost { device, .. } => {
-                self.overlay(Screen::Error(ErrorScreen::NoSoundCard { device }), now)
-            }
-            PlayerEvent::DeviceReopened { .. } => {
-                self.sound_missing = None;
-                self.overlay = None;
-                self.base_screen(now)
-            }
-            PlayerEvent::FirstSample { at, .. } => {
-                self.timer.first_sample(at);
-                Vec::new()
-            }
-            PlayerEvent::TrackFailed { .. } => {
-                self.queue_failed += 1;
-                Vec::new()
-            }
-            // The next TrackStarted or QueueFinished tells what comes after a song.
-            PlayerEvent::TrackEnded { .. } => Vec::new(),
-        }
-    }
-
     fn tick(&mut self, now: Instant) -> Vec<Action> {
         let mut actions = Vec::new();
         if let Some(started) = self.scan_started {
@@ -411,14 +416,17 @@ impl Machine {
             }
             return actions;
         }
+        actions.extend(self.sleep.tick(&self.behaviour, now));
         if self.overlay.as_ref().is_some_and(|o| o.until <= now) {
             self.overlay = None;
-            return self.base_screen(now);
+            actions.extend(self.chooser_timed_out());
+            actions.extend(self.base_screen(now));
+            return actions;
         }
         if let (Some(np), None) = (&self.now_playing, &self.overlay) {
             let second = now.saturating_duration_since(np.started).as_secs();
             if self.drawn_second != Some(second) {
-                return self.base_screen(now);
+                actions.extend(self.base_screen(now));
             }
         }
         actions
@@ -454,12 +462,15 @@ impl Machine {
         self.overlay_for(screen, self.timing.message_screen, now)
     }
 
+    /// Shows `screen` over the base screen for `duration` (closing the chooser, if it is up).
     fn overlay_for(&mut self, screen: Screen, duration: Duration, now: Instant) -> Vec<Action> {
+        let mut actions = self.chooser_timed_out();
         self.overlay = Some(Overlay {
             screen: screen.clone(),
             until: now + duration,
         });
-        vec![Action::Show(screen)]
+        actions.push(Action::Show(screen));
+        actions
     }
 }
 

@@ -15,6 +15,7 @@ pub struct MachineReport {
     pub current_song: Option<SongReport>,
     pub queue_length: usize,
     pub volume: u8,
+    pub backlight: crate::screen::Backlight,
     pub last_scan: LastScan,
 }
 
@@ -86,6 +87,7 @@ impl Machine {
             }),
             queue_length: self.queue_remaining(),
             volume: self.volume,
+            backlight: self.sleep.backlight(),
             last_scan: self.timer.last.clone(),
         }
     }

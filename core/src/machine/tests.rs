@@ -78,7 +78,7 @@ fn play(m: &mut Machine, t: Instant, emotion: Emotion, songs: Vec<Song>) -> Vec<
 fn a_press_scans_shows_the_mood_then_plays_the_queue() {
     let mut m = Machine::new(Timing::default(), 100);
     let t0 = Instant::now();
-    assert_eq!(m.start(), vec![Action::Show(Screen::Idle)]);
+    assert_eq!(m.start(t0), vec![Action::Show(Screen::Idle)]);
     assert_eq!(m.phase(t0), Phase::Idle);
     assert_eq!(m.next_deadline(), None, "an idle box sleeps");
 
@@ -307,11 +307,11 @@ fn no_songs_and_no_sound_card_are_shown() {
 }
 
 #[test]
-fn volume_is_a_fraction() {
+fn volume_is_a_fraction_and_remembered() {
     let mut m = Machine::new(Timing::default(), 100);
     assert_eq!(
         m.handle(Input::Volume(40), Instant::now()),
-        vec![Action::SetVolume(0.4)]
+        vec![Action::SetVolume(0.4), Action::RememberVolume(40)]
     );
 }
 
@@ -443,4 +443,246 @@ fn a_queue_that_played_something_ends_quietly_even_if_some_songs_failed() {
         m.handle(Input::Player(PlayerEvent::QueueFinished), t),
         vec![Action::Show(Screen::Idle)]
     );
+}
+
+fn unsure(emotion: Emotion, confidence: f32) -> ScanMood {
+    ScanMood {
+        confidence,
+        ..mood(emotion)
+    }
+}
+
+fn asking() -> Behaviour {
+    Behaviour {
+        unsure_below: 0.45,
+        choose_on_no_face: true,
+        chooser_timeout: Duration::from_secs(8),
+        ..Behaviour::default()
+    }
+}
+
+fn readings(actions: &[Action]) -> Vec<&Reading> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::RecordReading(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_unsure_scan_opens_the_chooser_and_presses_pick_calm() {
+    let mut m = Machine::configured(Timing::default(), asking(), 40);
+    let t0 = Instant::now();
+    m.handle(Input::ScanPressed, t0);
+    let a = m.handle(
+        Input::ScanFinished(ScanOutcome::Mood(unsure(Emotion::Sad, 0.3))),
+        t0,
+    );
+    assert_eq!(
+        shows(&a),
+        vec![&Screen::ChooseMood {
+            read: Some((Emotion::Sad, 0.3)),
+            selected: Mood::Sad, // the policy's first mood for a sad face
+        }]
+    );
+    assert!(
+        !a.iter().any(|a| matches!(a, Action::ChooseQueue(_))),
+        "{a:?}"
+    );
+    assert_eq!(m.phase(t0), Phase::Choosing);
+
+    // Sad → calm is one short press; a long press picks it.
+    let t1 = t0 + Duration::from_secs(2);
+    let a = m.handle(Input::Button(ButtonEvent::Scan), t1);
+    assert_eq!(
+        shows(&a),
+        vec![&Screen::ChooseMood {
+            read: Some((Emotion::Sad, 0.3)),
+            selected: Mood::Calm,
+        }]
+    );
+    let a = m.handle(Input::Button(ButtonEvent::Skip), t1);
+    assert_eq!(
+        readings(&a),
+        vec![&Reading {
+            emotion: Some(Emotion::Sad),
+            confidence: 0.3,
+            offered: Mood::Sad,
+            asked: true,
+            chosen: Some(Mood::Calm),
+        }]
+    );
+    assert!(a.contains(&Action::ChooseMoodQueue {
+        mood: Mood::Calm,
+        for_emotion: Emotion::Sad,
+    }));
+    assert_eq!(m.phase(t1), Phase::Idle);
+}
+
+#[test]
+fn an_untouched_chooser_goes_back_to_what_was_playing() {
+    let mut m = Machine::configured(Timing::default(), asking(), 40);
+    let t0 = Instant::now();
+    play(&mut m, t0, Emotion::Happy, vec![song("a.wav", Mood::Happy)]);
+    m.handle(Input::ScanPressed, t0);
+    m.handle(
+        Input::ScanFinished(ScanOutcome::NoFace { too_dark: false }),
+        t0,
+    );
+    assert_eq!(m.phase(t0), Phase::Choosing);
+    let until = m.next_deadline().unwrap();
+    assert_eq!(
+        until,
+        t0 + Duration::from_secs(8),
+        "the chooser waits chooser_timeout"
+    );
+
+    // Each press restarts its wait.
+    let t1 = t0 + Duration::from_secs(5);
+    m.handle(Input::Button(ButtonEvent::Scan), t1);
+    assert_eq!(m.next_deadline(), Some(t1 + Duration::from_secs(8)));
+
+    let a = m.handle(Input::Tick, t1 + Duration::from_secs(8));
+    assert_eq!(
+        readings(&a),
+        vec![&Reading {
+            emotion: None,
+            confidence: 0.0,
+            offered: Mood::Happy,
+            asked: true,
+            chosen: None,
+        }]
+    );
+    assert!(
+        matches!(shows(&a)[..], [Screen::NowPlaying { .. }]),
+        "back to the song: {a:?}"
+    );
+    assert!(!a
+        .iter()
+        .any(|a| matches!(a, Action::StopPlayback | Action::ChooseMoodQueue { .. })));
+    assert_eq!(m.phase(t1 + Duration::from_secs(8)), Phase::Playing);
+}
+
+#[test]
+fn a_sure_scan_and_a_dark_one_do_not_ask() {
+    let mut m = Machine::configured(Timing::default(), asking(), 40);
+    let t0 = Instant::now();
+    m.handle(Input::ScanPressed, t0);
+    let a = m.handle(
+        Input::ScanFinished(ScanOutcome::Mood(unsure(Emotion::Sad, 0.5))),
+        t0,
+    );
+    assert!(a.contains(&Action::ChooseQueue(Emotion::Sad)));
+    assert_eq!(
+        readings(&a),
+        vec![&Reading {
+            emotion: Some(Emotion::Sad),
+            confidence: 0.5,
+            offered: Mood::Sad,
+            asked: false,
+            chosen: None,
+        }]
+    );
+    m.handle(Input::Tick, t0 + Duration::from_secs(3));
+    m.handle(Input::ScanPressed, t0 + Duration::from_secs(4));
+    let a = m.handle(
+        Input::ScanFinished(ScanOutcome::NoFace { too_dark: true }),
+        t0 + Duration::from_secs(4),
+    );
+    assert_eq!(
+        shows(&a),
+        vec![&Screen::Error(ErrorScreen::TooDark)],
+        "light is the fix"
+    );
+}
+
+#[test]
+fn ctl_mood_plays_that_mood_without_a_scan() {
+    let mut m = Machine::configured(Timing::default(), asking(), 40);
+    let t0 = Instant::now();
+    let a = m.handle(Input::MoodChosen(Mood::Energetic), t0);
+    assert!(a.contains(&Action::ChooseMoodQueue {
+        mood: Mood::Energetic,
+        for_emotion: Emotion::Surprise,
+    }));
+    assert!(readings(&a).is_empty(), "no scan, nothing to correct");
+}
+
+#[test]
+fn the_volume_never_goes_above_the_cap() {
+    let capped = Behaviour {
+        max_volume: 70,
+        volume_step: 10,
+        ..Behaviour::default()
+    };
+    let t0 = Instant::now();
+    let m = Machine::configured(Timing::default(), capped.clone(), 100);
+    assert_eq!(m.volume(), 70, "a remembered 100 starts at the cap");
+
+    let mut m = Machine::configured(Timing::default(), capped, 60);
+    let a = m.handle(Input::Button(ButtonEvent::VolumeUp), t0);
+    assert_eq!(a, vec![Action::SetVolume(0.7), Action::RememberVolume(70)]);
+    let a = m.handle(Input::Button(ButtonEvent::VolumeUp), t0);
+    assert_eq!(a, vec![Action::SetVolume(0.7), Action::RememberVolume(70)]);
+    let a = m.handle(Input::Volume(100), t0);
+    assert_eq!(a, vec![Action::SetVolume(0.7), Action::RememberVolume(70)]);
+    let a = m.handle(Input::Button(ButtonEvent::VolumeDown), t0);
+    assert_eq!(a, vec![Action::SetVolume(0.6), Action::RememberVolume(60)]);
+
+    // A reload with a lower cap turns a louder box down at once.
+    let a = m.set_behaviour(Behaviour {
+        max_volume: 30,
+        ..Behaviour::default()
+    });
+    assert_eq!(a, vec![Action::SetVolume(0.3)]);
+}
+
+#[test]
+fn the_screen_dims_goes_dark_and_the_first_press_only_wakes_it() {
+    let sleepy = Behaviour {
+        dim_after: Some(Duration::from_secs(120)),
+        off_after: Some(Duration::from_secs(600)),
+        ..Behaviour::default()
+    };
+    let mut m = Machine::configured(Timing::default(), sleepy, 40);
+    let t0 = Instant::now();
+    m.start(t0);
+    assert_eq!(m.next_deadline(), Some(t0 + Duration::from_secs(120)));
+    let a = m.handle(Input::Tick, t0 + Duration::from_secs(120));
+    assert_eq!(a, vec![Action::Backlight(Backlight::Dim)]);
+    assert_eq!(m.next_deadline(), Some(t0 + Duration::from_secs(600)));
+    let a = m.handle(Input::Tick, t0 + Duration::from_secs(600));
+    assert_eq!(a, vec![Action::Backlight(Backlight::Off)]);
+    assert_eq!(m.next_deadline(), None, "a dark idle box sleeps");
+
+    let t1 = t0 + Duration::from_secs(3600);
+    let a = m.handle(Input::Button(ButtonEvent::Scan), t1);
+    assert_eq!(
+        a,
+        vec![Action::Backlight(Backlight::On)],
+        "the first press only wakes"
+    );
+    assert_eq!(m.phase(t1), Phase::Idle);
+    let a = m.handle(Input::Button(ButtonEvent::Scan), t1);
+    assert!(
+        a.contains(&Action::StartScan),
+        "the second press scans: {a:?}"
+    );
+
+    // The socket's commands wake the screen and do their work at once.
+    let mut m = Machine::configured(
+        Timing::default(),
+        Behaviour {
+            off_after: Some(Duration::from_secs(60)),
+            ..Behaviour::default()
+        },
+        40,
+    );
+    m.start(t0);
+    m.handle(Input::Tick, t0 + Duration::from_secs(60));
+    let a = m.handle(Input::ScanPressed, t0 + Duration::from_secs(61));
+    assert_eq!(a[0], Action::Backlight(Backlight::On));
+    assert!(a.contains(&Action::StartScan));
 }

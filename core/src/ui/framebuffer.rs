@@ -22,6 +22,20 @@ impl Framebuffer {
         }
     }
 
+    /// Scales every colour by `level` (0..=1): the picture of a dimmed screen, for panels
+    /// whose backlight is only on or off.
+    pub fn dim(&mut self, level: f32) {
+        let level = if level.is_finite() {
+            level.clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        let scale = |c: u8, max: u8| ((f32::from(c) * level).round() as u8).min(max);
+        for p in &mut self.pixels {
+            *p = Rgb565::new(scale(p.r(), 31), scale(p.g(), 63), scale(p.b(), 31));
+        }
+    }
+
     pub fn width(&self) -> u32 {
         self.size.width
     }

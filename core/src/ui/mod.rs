@@ -7,6 +7,7 @@
 //! (wrapped, then shortened with an ellipsis), so nothing is drawn outside the panel.
 
 mod canvas;
+mod chooser;
 mod face;
 mod framebuffer;
 mod icons;
@@ -31,6 +32,28 @@ pub use self::canvas::DrawnText;
 pub use self::face::draw_face;
 pub use self::framebuffer::Framebuffer;
 pub use self::scaled::Scaled;
+
+/// How lit the screen is: full, dimmed to a share of full (the idle screen after
+/// `dim_after_minutes`), or dark (after `off_after_minutes`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Light {
+    Full,
+    Dim(f32),
+    Dark,
+}
+
+/// Draws `screen` into `frame` as it looks at `light`: dimmed colours, or black when dark.
+pub fn draw_lit(frame: &mut Framebuffer, screen: &Screen, light: Light) -> Vec<DrawnText> {
+    if light == Light::Dark {
+        let Ok(()) = frame.clear(Rgb565::BLACK);
+        return Vec::new();
+    }
+    let Ok(texts) = draw_screen(frame, screen);
+    if let Light::Dim(level) = light {
+        frame.dim(level);
+    }
+    texts
+}
 
 /// Clears `target` and draws `screen` on it; returns the lines of text drawn, so callers can
 /// log or check what the screen says.
@@ -68,6 +91,9 @@ where
                 total: *total,
             };
             now_playing(target, &frame, &song)
+        }
+        Screen::ChooseMood { read, selected } => {
+            chooser::choose_mood(target, &frame, *read, *selected)
         }
         Screen::Error(error) => error_screen(target, &frame, error),
     }?;

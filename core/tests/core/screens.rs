@@ -1,5 +1,5 @@
-//! Golden images: every screen drawn at 240x240 and 320x240 must match the PNG committed under
-//! tests/golden/display/ pixel for pixel.
+//! Golden images: every screen drawn at 240x240 and 320x240, and the sleeping screen dimmed
+//! and dark, must match the PNG committed under tests/golden/display/ pixel for pixel.
 //!
 //! After a deliberate change to the UI, look at the new pictures and regenerate them with
 //! `MOODBOX_UPDATE_GOLDEN=1 cargo test -p moodbox-core --test core screens`. On a mismatch the picture
@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 use embedded_graphics::geometry::Size;
 use moodbox_core::screen::gallery;
 use moodbox_core::screen::Screen;
-use moodbox_core::ui::draw_screen;
-use moodbox_core::ui::Framebuffer;
+use moodbox_core::ui::{draw_lit, Framebuffer, Light};
 
 const SIZES: [Size; 2] = [Size::new(240, 240), Size::new(320, 240)];
 
@@ -24,13 +23,50 @@ fn updating() -> bool {
     std::env::var("MOODBOX_UPDATE_GOLDEN").is_ok_and(|v| v == "1")
 }
 
-fn file_name(screen: &Screen, size: Size) -> String {
-    format!("{}_{}x{}.png", screen.name(), size.width, size.height)
+/// One golden picture: a screen at a light.
+struct Picture {
+    name: String,
+    screen: Screen,
+    light: Light,
 }
 
-fn render(screen: &Screen, size: Size) -> Framebuffer {
+/// Every screen at full light, then the sleeping states: the idle and the now-playing
+/// screens dimmed to 0.3 (the default `dim_level`), and the dark screen.
+fn pictures() -> Vec<Picture> {
+    let mut all: Vec<Picture> = gallery()
+        .into_iter()
+        .map(|screen| Picture {
+            name: screen.name(),
+            screen,
+            light: Light::Full,
+        })
+        .collect();
+    let now_playing = all
+        .iter()
+        .find(|p| p.name == "now-playing")
+        .map(|p| p.screen.clone())
+        .expect("the gallery has a now-playing screen");
+    for (name, screen, light) in [
+        ("idle-dim", Screen::Idle, Light::Dim(0.3)),
+        ("now-playing-dim", now_playing, Light::Dim(0.3)),
+        ("dark", Screen::Idle, Light::Dark),
+    ] {
+        all.push(Picture {
+            name: name.into(),
+            screen,
+            light,
+        });
+    }
+    all
+}
+
+fn file_name(picture: &Picture, size: Size) -> String {
+    format!("{}_{}x{}.png", picture.name, size.width, size.height)
+}
+
+fn render(picture: &Picture, size: Size) -> Framebuffer {
     let mut frame = Framebuffer::new(size);
-    draw_screen(&mut frame, screen).unwrap();
+    draw_lit(&mut frame, &picture.screen, picture.light);
     frame
 }
 
@@ -73,9 +109,9 @@ fn every_screen_matches_its_golden_image_at_both_panel_sizes() {
     let actual_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("display-golden");
     let mut failures = Vec::new();
     for size in SIZES {
-        for screen in gallery() {
-            let frame = render(&screen, size);
-            let name = file_name(&screen, size);
+        for picture in pictures() {
+            let frame = render(&picture, size);
+            let name = file_name(&picture, size);
             let path = dir.join(&name);
             if updating() {
                 save_png(&path, &frame);
@@ -110,7 +146,7 @@ fn the_golden_folder_holds_exactly_one_image_per_screen_and_size() {
     }
     let expected: BTreeSet<String> = SIZES
         .iter()
-        .flat_map(|&size| gallery().into_iter().map(move |s| file_name(&s, size)))
+        .flat_map(|&size| pictures().into_iter().map(move |p| file_name(&p, size)))
         .collect();
     let present: BTreeSet<String> = std::fs::read_dir(golden_dir())
         .unwrap()
@@ -118,16 +154,17 @@ fn the_golden_folder_holds_exactly_one_image_per_screen_and_size() {
         .filter(|name| name.ends_with(".png"))
         .collect();
     assert_eq!(present, expected);
-    // 7 moods + idle + scanning + now playing + 7 errors, at two sizes.
-    assert_eq!(expected.len(), 2 * 17);
+    // 7 moods + idle + scanning + now playing + 2 choosers + 7 errors, and 3 sleeping
+    // pictures, at two sizes.
+    assert_eq!(expected.len(), 2 * 22);
 }
 
 #[test]
 fn every_screen_looks_different() {
     for size in SIZES {
-        let frames: Vec<(String, Vec<u8>)> = gallery()
+        let frames: Vec<(String, Vec<u8>)> = pictures()
             .iter()
-            .map(|s| (s.name(), render(s, size).to_rgb8()))
+            .map(|p| (p.name.clone(), render(p, size).to_rgb8()))
             .collect();
         for (i, (name, frame)) in frames.iter().enumerate() {
             for (other, other_frame) in &frames[i + 1..] {

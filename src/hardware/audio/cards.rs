@@ -67,6 +67,19 @@ pub fn parse_card_ref(name: &str) -> Option<(CardRef, u32)> {
     card.map(|c| (c, dev))
 }
 
+/// The mixer (control) name of the card an output device is on: `hw:CARD=Headphones` for
+/// `plughw:CARD=Headphones,DEV=0`, `hw:1` for `hw:1,0`, and `default` for `default`.
+pub fn control_name_for(device: &str) -> String {
+    if device.trim() == "default" {
+        return "default".into();
+    }
+    match parse_card_ref(device) {
+        Some((CardRef::Index(n), _)) => format!("hw:{n}"),
+        Some((CardRef::Id(id), _)) => format!("hw:CARD={id}"),
+        None => device.to_string(),
+    }
+}
+
 /// One line of `/proc/asound/cards`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardInfo {
@@ -97,6 +110,20 @@ pub fn parse_cards(text: &str) -> Vec<CardInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_output_names_the_mixer_of_its_card() {
+        assert_eq!(
+            control_name_for("plughw:CARD=Headphones,DEV=0"),
+            "hw:CARD=Headphones"
+        );
+        assert_eq!(
+            control_name_for("sysdefault:CARD=sndrpihifiberry"),
+            "hw:CARD=sndrpihifiberry"
+        );
+        assert_eq!(control_name_for("hw:1,0"), "hw:1");
+        assert_eq!(control_name_for("default"), "default");
+    }
 
     #[test]
     fn card_references_in_every_usual_spelling() {

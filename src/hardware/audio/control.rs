@@ -1,4 +1,4 @@
-//! Per-song controls: pause, volume, stop and position, applied inside the mixer.
+//! Per-song controls: pause, volume, fade-in, stop and position, applied inside the mixer.
 //!
 //! This is the chain rodio's `Sink` builds around a source (track position, pausable,
 //! amplify, stoppable, checked every 5 ms of audio), without `Sink`'s queue: that queue plays
@@ -63,11 +63,22 @@ impl Drop for SongHandle {
     }
 }
 
-/// Wraps `source` in the control chain; add the returned source to the mixer.
+/// How far into a fade-in of `fade` the song is at `position`: 0 at the start, 1 after.
+fn fade_factor(position: Duration, fade: Duration) -> f32 {
+    if fade.is_zero() || position >= fade {
+        1.0
+    } else {
+        position.as_secs_f32() / fade.as_secs_f32()
+    }
+}
+
+/// Wraps `source` in the control chain; add the returned source to the mixer. With a
+/// non-zero `fade_in` the song rises from silence to `volume` over its first `fade_in`.
 pub fn controlled<S>(
     source: S,
     volume: f32,
     paused: bool,
+    fade_in: Duration,
 ) -> (impl Source + Send + 'static, SongHandle)
 where
     S: Source + Send + 'static,
@@ -82,7 +93,7 @@ where
     let chained = source
         .track_position()
         .pausable(paused)
-        .amplify(volume)
+        .amplify(volume * fade_factor(Duration::ZERO, fade_in))
         .stoppable()
         .periodic_access(CONTROL_PERIOD, move |src| {
             if shared.stopped.load(Ordering::SeqCst) {
@@ -90,13 +101,15 @@ where
                 return;
             }
             let amplify = src.inner_mut();
-            amplify.set_factor(f32::from_bits(shared.volume_bits.load(Ordering::SeqCst)));
+            let position = amplify.inner().inner().get_pos();
+            let volume = f32::from_bits(shared.volume_bits.load(Ordering::SeqCst));
+            amplify.set_factor(volume * fade_factor(position, fade_in));
             let pausable = amplify.inner_mut();
             pausable.set_paused(shared.paused.load(Ordering::SeqCst));
             *shared
                 .position
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner) = pausable.inner().get_pos();
+                .unwrap_or_else(PoisonError::into_inner) = position;
         });
     (chained, SongHandle { controls })
 }
@@ -112,7 +125,7 @@ mod tests {
 
     #[test]
     fn volume_scales_and_stop_ends_the_source() {
-        let (mut source, handle) = controlled(ones(100), 0.5, false);
+        let (mut source, handle) = controlled(ones(100), 0.5, false, Duration::ZERO);
         assert_eq!(source.next(), Some(0.5));
         handle.set_volume(0.25);
         // Controls apply every 5 ms of audio: 5 samples at 1 kHz.
@@ -127,7 +140,7 @@ mod tests {
 
     #[test]
     fn pause_gives_silence_and_dropping_the_handle_stops() {
-        let (mut source, handle) = controlled(ones(1000), 1.0, true);
+        let (mut source, handle) = controlled(ones(1000), 1.0, true, Duration::ZERO);
         assert!(source.by_ref().take(20).all(|s| s == 0.0));
         handle.play();
         let resumed: Vec<f32> = source.by_ref().take(20).collect();
@@ -139,7 +152,25 @@ mod tests {
 
     #[test]
     fn a_finished_song_ends_without_padding() {
-        let (source, _handle) = controlled(ones(37), 1.0, false);
+        let (source, _handle) = controlled(ones(37), 1.0, false, Duration::ZERO);
         assert_eq!(source.count(), 37);
+    }
+
+    #[test]
+    fn a_fade_in_rises_from_silence_to_the_volume() {
+        // 1 kHz, a 100 ms fade at volume 0.5.
+        let (source, _handle) = controlled(ones(300), 0.5, false, Duration::from_millis(100));
+        let samples: Vec<f32> = source.collect();
+        assert_eq!(samples[0], 0.0, "starts silent");
+        assert!(
+            (samples[50] - 0.25).abs() < 0.03,
+            "half way: {}",
+            samples[50]
+        );
+        assert!(samples.windows(2).all(|w| w[1] >= w[0]), "only rises");
+        assert!(
+            samples[105..].iter().all(|s| *s == 0.5),
+            "then holds the volume"
+        );
     }
 }

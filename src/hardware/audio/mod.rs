@@ -57,9 +57,10 @@ mod output;
 mod player;
 mod pull;
 mod track;
+pub mod volume;
 
 #[cfg(feature = "alsa")]
-pub use alsa::is_device_gone;
+pub use self::alsa::is_device_gone;
 pub use cards::{parse_card_ref, parse_cards, CardInfo, CardRef, ErrorStorm};
 pub use error::AudioError;
 pub use player::{EndReason, Player, PlayerEvent};

@@ -1,4 +1,4 @@
-//! The real scan button's line: a GPIO input through rppal, interrupt-driven on both edges.
+//! A real button's line: a GPIO input through rppal, interrupt-driven on both edges.
 //!
 //! The interrupt callback (on rppal's interrupt thread) only forwards the edge and its kernel
 //! timestamp to the button's worker; debouncing and classification happen there.
@@ -18,15 +18,16 @@ pub struct GpioLine {
 }
 
 impl GpioLine {
-    /// Claims `config.bcm_pin`, sets its pull resistor and calls `edge(pressed, at)` on every
-    /// change (`at` on CLOCK_MONOTONIC). Also says whether the button reads pressed now.
+    /// Claims BCM `pin_no`, sets its pull resistor as `config` says and calls
+    /// `edge(pressed, at)` on every change (`at` on CLOCK_MONOTONIC). Also says whether the
+    /// button reads pressed now.
     #[cfg(feature = "gpio")]
     pub fn open(
+        pin_no: u8,
         config: &ButtonConfig,
         edge: impl Fn(bool, Duration) + Send + 'static,
     ) -> Result<(GpioLine, bool), ButtonError> {
         use rppal::gpio::{Event, Gpio, Trigger};
-        let pin_no = config.bcm_pin;
         let gpio = Gpio::new().map_err(|e| ButtonError::from_gpio(pin_no, e))?;
         let pin = gpio
             .get(pin_no)
@@ -61,19 +62,19 @@ impl GpioLine {
     /// Without GPIO support compiled in, there is no line to claim.
     #[cfg(not(feature = "gpio"))]
     pub fn open(
+        pin_no: u8,
         config: &ButtonConfig,
         _edge: impl Fn(bool, Duration) + Send + 'static,
     ) -> Result<(GpioLine, bool), ButtonError> {
-        let _ = (config.bcm_pin, config.active_low);
+        let _ = (pin_no, config.active_low);
         Err(ButtonError::NotBuiltIn)
     }
 
-    pub fn describe(&self) -> String {
-        let level = if self.active_low {
-            "active low"
-        } else {
-            "active high"
-        };
-        format!("GPIO button on BCM {} ({level})", self.bcm_pin)
+    pub fn bcm_pin(&self) -> u8 {
+        self.bcm_pin
+    }
+
+    pub fn active_low(&self) -> bool {
+        self.active_low
     }
 }

@@ -1,14 +1,15 @@
-//! The button's worker: runs a [`PressClassifier`] on the edges of its line (the GPIO
-//! interrupt thread or the simulator sends them) and sends the events to the daemon's tokio
-//! channel. It sleeps until the next edge or the classifier's next deadline, so it costs
-//! nothing while idle; a GPIO line that cannot be claimed is tried again with backoff.
+//! The buttons' worker: runs a [`PressClassifier`] on the edges of each button's line (the
+//! GPIO interrupt thread or the simulator sends them) and sends the events, as each button's
+//! role makes them, to the daemon's tokio channel. It sleeps until the next edge or a
+//! classifier's next deadline, so it costs nothing while idle; GPIO lines that cannot be
+//! claimed are tried again with backoff.
 
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 use tracing::{debug, info};
 
-use moodbox_core::config::{ButtonConfig, ButtonDriver, PressTiming};
+use moodbox_core::config::{ButtonConfig, ButtonDriver, ButtonRole, PressTiming};
 use moodbox_core::press::{ButtonEvent, PressClassifier};
 
 use super::error::ButtonError;
@@ -18,18 +19,23 @@ use crate::worker::{Link, Mailbox, Service};
 /// Messages for the button's worker.
 #[derive(Debug, Clone)]
 pub(crate) enum ButtonMsg {
-    /// The line now reads `pressed`, since `at` (CLOCK_MONOTONIC).
-    Edge { pressed: bool, at: Duration },
+    /// Button number `button` (in [`ButtonConfig::buttons`] order; 0 is the scan button) now
+    /// reads `pressed`, since `at` (CLOCK_MONOTONIC).
+    Edge {
+        button: usize,
+        pressed: bool,
+        at: Duration,
+    },
     /// An already classified event (the control socket's "scan").
     Inject(ButtonEvent),
-    /// New settings: release the line and claim the one they name.
+    /// New settings: release the lines and claim the ones they name.
     Configure(ButtonConfig),
 }
 
-/// Which line the worker listens to.
+/// Which lines the worker listens to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LineKind {
-    /// The configured driver: a GPIO pin, or none at all.
+    /// The configured driver: GPIO pins, or none at all.
     Configured,
     /// Edges come from a [`super::SimButton`].
     Simulated,
@@ -44,16 +50,23 @@ const MAX_CLOCK_SKEW: Duration = Duration::from_secs(1);
 /// seen first. Without it a late bounce edge could turn into a phantom press.
 const DELIVERY_GRACE: Duration = Duration::from_millis(5);
 
-pub(crate) struct ButtonService {
-    config: ButtonConfig,
-    kind: LineKind,
+/// One button: what it does, its press classifier and, for GPIO, its claimed line.
+struct Line {
+    role: ButtonRole,
+    pin: u32,
     classifier: PressClassifier,
     /// Edges are fed in time order, never before the last time the classifier saw.
     last_at: Duration,
     gpio: Option<GpioLine>,
+}
+
+pub(crate) struct ButtonService {
+    config: ButtonConfig,
+    kind: LineKind,
+    lines: Vec<Line>,
     events: UnboundedSender<ButtonEvent>,
     mailbox: Mailbox<ButtonMsg>,
-    /// One moment on both clocks, to turn the classifier's CLOCK_MONOTONIC deadlines into
+    /// One moment on both clocks, to turn the classifiers' CLOCK_MONOTONIC deadlines into
     /// `Instant`s.
     epoch: (Instant, Duration),
 }
@@ -66,11 +79,9 @@ impl ButtonService {
         mailbox: Mailbox<ButtonMsg>,
     ) -> ButtonService {
         ButtonService {
-            classifier: PressClassifier::new(PressTiming::from(&config)),
             config,
             kind,
-            last_at: Duration::ZERO,
-            gpio: None,
+            lines: Vec::new(),
             events,
             mailbox,
             epoch: (Instant::now(), monotonic_now()),
@@ -81,6 +92,87 @@ impl ButtonService {
         debug!(?event, "button");
         let _ = self.events.send(event);
     }
+
+    /// A line per configured button, each released, none claimed yet.
+    fn fresh_lines(&self) -> Vec<Line> {
+        let timing = PressTiming::from(&self.config);
+        self.config
+            .buttons()
+            .into_iter()
+            .map(|(_, pin, role)| Line {
+                role,
+                pin,
+                classifier: PressClassifier::new(timing),
+                last_at: Duration::ZERO,
+                gpio: None,
+            })
+            .collect()
+    }
+
+    /// Claims every button's GPIO line; all or none.
+    fn open_gpio(&mut self) -> Result<String, ButtonError> {
+        let timing = PressTiming::from(&self.config);
+        let mut lines = self.fresh_lines();
+        for (button, line) in lines.iter_mut().enumerate() {
+            let mailbox = self.mailbox.clone();
+            let pin = u8::try_from(line.pin).unwrap_or(u8::MAX);
+            let (gpio, pressed_now) = GpioLine::open(pin, &self.config, move |pressed, at| {
+                mailbox.send(ButtonMsg::Edge {
+                    button,
+                    pressed,
+                    at,
+                });
+            })?;
+            let now = monotonic_now();
+            line.classifier = PressClassifier::with_level(timing, pressed_now, now);
+            line.last_at = now;
+            line.gpio = Some(gpio);
+        }
+        self.lines = lines;
+        let description = self.describe();
+        info!(buttons = %description, "buttons ready");
+        Ok(description)
+    }
+
+    /// `GPIO buttons: scan BCM 5, skip BCM 16 (active low)`.
+    fn describe(&self) -> String {
+        let pins: Vec<String> = self
+            .lines
+            .iter()
+            .map(|l| format!("{} BCM {}", l.role.as_str(), l.pin))
+            .collect();
+        let level = if self.config.active_low {
+            "active low"
+        } else {
+            "active high"
+        };
+        let noun = if self.lines.len() == 1 {
+            "GPIO button on"
+        } else {
+            "GPIO buttons:"
+        };
+        format!("{noun} {} ({level})", pins.join(", "))
+    }
+
+    fn edge(&mut self, button: usize, pressed: bool, at: Duration) {
+        let Some(line) = self.lines.get_mut(button) else {
+            return;
+        };
+        let now = monotonic_now();
+        let at = if at.abs_diff(now) > MAX_CLOCK_SKEW {
+            now
+        } else {
+            at
+        };
+        line.last_at = line.last_at.max(at);
+        let event = line
+            .classifier
+            .edge(pressed, line.last_at)
+            .map(|e| line.role.event_for(e));
+        if let Some(event) = event {
+            self.send(event);
+        }
+    }
 }
 
 impl Service for ButtonService {
@@ -88,49 +180,31 @@ impl Service for ButtonService {
     type Error = ButtonError;
 
     fn open(&mut self) -> Result<String, ButtonError> {
-        let timing = PressTiming::from(&self.config);
         match (self.kind, self.config.driver) {
             (LineKind::Simulated, _) => {
-                self.classifier = PressClassifier::new(timing);
-                Ok("simulated button".into())
+                self.lines = self.fresh_lines();
+                let pins: Vec<String> = self.lines.iter().map(|l| l.pin.to_string()).collect();
+                Ok(format!("simulated buttons on BCM {}", pins.join(", ")))
             }
             (LineKind::Configured, ButtonDriver::None) => {
+                self.lines.clear();
                 Ok("no button (presses come from the control socket)".into())
             }
-            (LineKind::Configured, ButtonDriver::Gpio) => {
-                let mailbox = self.mailbox.clone();
-                let (line, pressed_now) = GpioLine::open(&self.config, move |pressed, at| {
-                    mailbox.send(ButtonMsg::Edge { pressed, at });
-                })?;
-                let now = monotonic_now();
-                self.classifier = PressClassifier::with_level(timing, pressed_now, now);
-                self.last_at = now;
-                let description = line.describe();
-                info!(button = %description, "scan button ready");
-                self.gpio = Some(line);
-                Ok(description)
-            }
+            (LineKind::Configured, ButtonDriver::Gpio) => self.open_gpio(),
         }
     }
 
     fn close(&mut self) {
-        self.gpio = None;
+        self.lines.clear();
     }
 
     fn handle(&mut self, msg: ButtonMsg, link: &mut Link) {
         match msg {
-            ButtonMsg::Edge { pressed, at } => {
-                let now = monotonic_now();
-                let at = if at.abs_diff(now) > MAX_CLOCK_SKEW {
-                    now
-                } else {
-                    at
-                };
-                self.last_at = self.last_at.max(at);
-                if let Some(event) = self.classifier.edge(pressed, self.last_at) {
-                    self.send(event);
-                }
-            }
+            ButtonMsg::Edge {
+                button,
+                pressed,
+                at,
+            } => self.edge(button, pressed, at),
             ButtonMsg::Inject(event) => self.send(event),
             ButtonMsg::Configure(config) => {
                 self.close();
@@ -142,14 +216,26 @@ impl Service for ButtonService {
     }
 
     fn next_deadline(&self) -> Option<Instant> {
-        let deadline = self.classifier.next_deadline()? + DELIVERY_GRACE;
+        let deadline = self
+            .lines
+            .iter()
+            .filter_map(|l| l.classifier.next_deadline())
+            .min()?
+            + DELIVERY_GRACE;
         let (instant, monotonic) = self.epoch;
         Some(instant + deadline.saturating_sub(monotonic))
     }
 
     fn on_deadline(&mut self, _link: &mut Link) {
-        self.last_at = self.last_at.max(monotonic_now());
-        if let Some(event) = self.classifier.poll(self.last_at) {
+        let now = monotonic_now();
+        let mut events = Vec::new();
+        for line in &mut self.lines {
+            line.last_at = line.last_at.max(now);
+            if let Some(event) = line.classifier.poll(line.last_at) {
+                events.push(line.role.event_for(event));
+            }
+        }
+        for event in events {
             self.send(event);
         }
     }

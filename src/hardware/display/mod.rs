@@ -45,11 +45,15 @@ pub use self::png::{write_png_atomically, PngDisplay};
 use moodbox_core::config::{ConfigProblem, DisplayConfig, DisplayDriver};
 use moodbox_core::screen::Screen;
 use moodbox_core::ui::DrawnText;
+pub use moodbox_core::ui::Light;
 
 /// Something that shows the box's screens.
 pub trait Display: Send {
-    /// Draws `screen`, replacing whatever was shown.
+    /// Draws `screen`, replacing whatever was shown, at the light last set.
     fn show(&mut self, screen: &Screen) -> Result<(), DisplayError>;
+    /// How lit the screens shown from now on are (full at the start). A panel with a
+    /// backlight line turns it off when dark; the next [`Display::show`] draws the rest.
+    fn set_light(&mut self, light: Light) -> Result<(), DisplayError>;
     /// Turns the picture off (black, backlight off where there is one).
     fn blank(&mut self) -> Result<(), DisplayError>;
     /// The picture's size in pixels, as the UI lays it out.

@@ -2,7 +2,7 @@
 
 use embedded_graphics::geometry::Size;
 
-use super::{Display, DisplayError, Screen};
+use super::{Display, DisplayError, Light, Screen};
 
 /// Accepts every screen and shows none of them.
 pub struct NullDisplay {
@@ -18,6 +18,10 @@ impl NullDisplay {
 impl Display for NullDisplay {
     fn show(&mut self, screen: &Screen) -> Result<(), DisplayError> {
         tracing::trace!(screen = %screen.name(), "display: none configured");
+        Ok(())
+    }
+
+    fn set_light(&mut self, _light: Light) -> Result<(), DisplayError> {
         Ok(())
     }
 

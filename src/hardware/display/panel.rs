@@ -25,7 +25,7 @@ use super::{log_screen, Display, DisplayError};
 use moodbox_core::config::display::Rotation;
 use moodbox_core::config::{ColorOrder, DisplayConfig};
 use moodbox_core::screen::Screen;
-use moodbox_core::ui::{draw_screen, Framebuffer};
+use moodbox_core::ui::{draw_lit, Framebuffer, Light};
 
 fn mipidsi_rotation(rotation: Rotation) -> mipidsi::options::Rotation {
     use mipidsi::options::Rotation as R;
@@ -130,6 +130,9 @@ where
     frame: Framebuffer,
     /// What the panel shows now; `None` when unknown (at start, after a failed write).
     shown: Option<Framebuffer>,
+    /// Dimmed screens are drawn in dimmed colours (the backlight line is only on or off);
+    /// dark turns the backlight off.
+    light: Light,
     describe: DescribeError<DI::Error>,
     /// "st7789 panel on /dev/spidev0.0", for messages.
     name: String,
@@ -208,6 +211,7 @@ where
             backlight,
             frame: Framebuffer::new(settings.size()),
             shown: None,
+            light: Light::Full,
             describe,
             name,
         })
@@ -261,12 +265,21 @@ where
     BL::Error: std::fmt::Display,
 {
     fn show(&mut self, screen: &Screen) -> Result<(), DisplayError> {
-        match draw_screen(&mut self.frame, screen) {
-            Ok(texts) => log_screen(screen, &texts),
-            Err(never) => match never {},
+        if self.light == Light::Dark && self.backlight.0.is_some() {
+            return self.set_backlight(false); // dark: the picture can wait for the light
         }
+        let texts = draw_lit(&mut self.frame, screen, self.light);
+        log_screen(screen, &texts);
         self.send_frame()?;
-        self.set_backlight(true)
+        self.set_backlight(self.light != Light::Dark)
+    }
+
+    fn set_light(&mut self, light: Light) -> Result<(), DisplayError> {
+        self.light = light;
+        if light == Light::Dark {
+            self.set_backlight(false)?;
+        }
+        Ok(())
     }
 
     fn blank(&mut self) -> Result<(), DisplayError> {

@@ -18,12 +18,14 @@ use embedded_graphics::prelude::*;
 
 use super::{log_screen, Display, DisplayError};
 use moodbox_core::screen::Screen;
-use moodbox_core::ui::{draw_screen, Framebuffer};
+use moodbox_core::ui::{draw_lit, Framebuffer, Light};
 
 /// Shows screens by writing them to a PNG file.
 pub struct PngDisplay {
     path: PathBuf,
     frame: Framebuffer,
+    /// A dimmed screen is drawn in dimmed colours, a dark one black.
+    light: Light,
 }
 
 impl PngDisplay {
@@ -33,6 +35,7 @@ impl PngDisplay {
         let mut display = PngDisplay {
             path,
             frame: Framebuffer::new(size),
+            light: Light::Full,
         };
         if let Some(folder) = display.path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(folder).map_err(|source| DisplayError::PngWrite {
@@ -60,11 +63,14 @@ impl PngDisplay {
 
 impl Display for PngDisplay {
     fn show(&mut self, screen: &Screen) -> Result<(), DisplayError> {
-        match draw_screen(&mut self.frame, screen) {
-            Ok(texts) => log_screen(screen, &texts),
-            Err(never) => match never {},
-        }
+        let texts = draw_lit(&mut self.frame, screen, self.light);
+        log_screen(screen, &texts);
         self.save()
+    }
+
+    fn set_light(&mut self, light: Light) -> Result<(), DisplayError> {
+        self.light = light;
+        Ok(())
     }
 
     fn blank(&mut self) -> Result<(), DisplayError> {

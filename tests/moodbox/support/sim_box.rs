@@ -1,5 +1,7 @@
 //! A simulated box for the tests that run the daemon as systemd does: `moodbox run` in a temp
 //! folder, driven through its control socket, its display a PNG and its speaker a WAV file.
+//! A *held* box runs the same daemon in this process instead, so a test can also press its
+//! simulated buttons (the physical presses the control socket cannot make).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -9,6 +11,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use embedded_graphics::prelude::Size;
+use moodbox::daemon::RunOptions;
+use moodbox::hardware::button::SimButton;
+use moodbox_core::config::Config;
 use moodbox_core::protocol::Reply;
 use moodbox_core::screen::Screen;
 use moodbox_core::status::{ScanAnswer, Status};
@@ -24,7 +29,21 @@ pub const RATE: u32 = 22_050;
 /// songs.
 pub struct SimBox {
     pub dir: tempfile::TempDir,
-    pub child: Child,
+    runner: Runner,
+}
+
+/// How the daemon runs.
+enum Runner {
+    /// `moodbox run`, as systemd starts it.
+    Process(Child),
+    /// `daemon::run` on a thread of this process, with simulated buttons.
+    Held(Held),
+}
+
+struct Held {
+    button: SimButton,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Work on the box's folder before the daemon starts.
@@ -84,14 +103,84 @@ impl Setup {
         b.sim
     }
 
+    /// Writes the library and config, runs the daemon in this process with simulated buttons
+    /// (wired as the config's `[button]` pins say) and waits until it has indexed the songs.
+    pub fn hold(self) -> SimBox {
+        let songs = self.songs;
+        let dir = self.write();
+        let config = Config::load(&dir.path().join("config.toml")).expect("the test config loads");
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let button = SimButton::new(&config.button, tx.clone());
+        let (stop, stop_rx) = tokio::sync::oneshot::channel();
+        let options = RunOptions {
+            config_path: Some(dir.path().join("config.toml")),
+            buttons: Some((tx, rx)),
+            shutdown: Some(stop_rx),
+            ..RunOptions::default()
+        };
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            runtime
+                .block_on(moodbox::daemon::run(config, options))
+                .expect("the daemon runs");
+        });
+        let sim = SimBox {
+            dir,
+            runner: Runner::Held(Held {
+                button,
+                stop: Some(stop),
+                thread: Some(thread),
+            }),
+        };
+        sim.wait_until("the library is indexed", |s| s.library.songs == songs);
+        sim
+    }
+
     /// Writes the library and config and starts `moodbox run` without waiting.
     pub fn spawn(self) -> Spawned {
+        let (songs, open_files) = (self.songs, self.open_files);
+        let dir = self.write();
+        let root = dir.path();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_moodbox"));
+        command
+            .args(["run", "--config"])
+            .arg(root.join("config.toml"))
+            .env("MOODBOX_LOG", "moodbox=debug")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(root.join("daemon.log")).unwrap());
+        if let Some(limit) = open_files {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+            unsafe {
+                command.pre_exec(move || {
+                    let rlimit = libc::rlimit {
+                        rlim_cur: limit,
+                        rlim_max: limit,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        let child = command.spawn().unwrap();
+        Spawned {
+            sim: SimBox {
+                dir,
+                runner: Runner::Process(child),
+            },
+            expected_songs: songs,
+        }
+    }
+
+    /// The box's folder: music, config and whatever `prepare` adds.
+    fn write(self) -> tempfile::TempDir {
         let Setup {
             camera,
             extra,
             prepare,
-            songs,
-            open_files,
+            ..
         } = self;
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -147,34 +236,7 @@ wav_path = "played.wav"
         for f in prepare {
             f(root);
         }
-        let mut command = Command::new(env!("CARGO_BIN_EXE_moodbox"));
-        command
-            .args(["run", "--config"])
-            .arg(root.join("config.toml"))
-            .env("MOODBOX_LOG", "moodbox=debug")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(root.join("daemon.log")).unwrap());
-        if let Some(limit) = open_files {
-            use std::os::unix::process::CommandExt;
-            // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
-            unsafe {
-                command.pre_exec(move || {
-                    let rlimit = libc::rlimit {
-                        rlim_cur: limit,
-                        rlim_max: limit,
-                    };
-                    if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    Ok(())
-                });
-            }
-        }
-        let child = command.spawn().unwrap();
-        Spawned {
-            sim: SimBox { dir, child },
-            expected_songs: songs,
-        }
+        dir
     }
 }
 
@@ -227,14 +289,44 @@ impl SimBox {
         Setup::new(camera).start()
     }
 
+    /// The `moodbox run` process (not for held boxes).
+    pub fn child(&mut self) -> &mut Child {
+        match &mut self.runner {
+            Runner::Process(child) => child,
+            Runner::Held(_) => panic!("a held box runs in the test's own process"),
+        }
+    }
+
+    /// The `moodbox run` process's id (not for held boxes).
+    pub fn pid(&self) -> u32 {
+        match &self.runner {
+            Runner::Process(child) => child.id(),
+            Runner::Held(_) => panic!("a held box runs in the test's own process"),
+        }
+    }
+
+    /// The simulated buttons of a held box.
+    pub fn button(&self) -> &SimButton {
+        match &self.runner {
+            Runner::Held(held) => &held.button,
+            Runner::Process(_) => {
+                panic!("a `moodbox run` box has no simulated buttons; use hold()")
+            }
+        }
+    }
+
     /// Whether the daemon is still running.
     pub fn child_is_running(&mut self) -> bool {
-        self.child.try_wait().is_ok_and(|status| status.is_none())
+        self.child().try_wait().is_ok_and(|status| status.is_none())
     }
 
     /// The daemon's peak resident memory so far (VmHWM), in MB.
     pub fn peak_memory_mb(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let pid = match &self.runner {
+            Runner::Process(child) => child.id(),
+            Runner::Held(_) => std::process::id(),
+        };
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
         let kb: f64 = status
             .lines()
             .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -287,7 +379,9 @@ impl SimBox {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if self.path("control.sock").exists() {
-                if let Ok(status) = std::panic::catch_unwind(|| self.status()) {
+                if let Ok(status) =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.status()))
+                {
                     if ok(&status) {
                         return status;
                     }
@@ -380,11 +474,11 @@ impl SimBox {
 
     /// SIGTERM; the daemon must exit 0 within 2 s and remove its socket.
     pub fn terminate(mut self) {
-        let pid = self.child.id() as i32;
+        let pid = self.child().id() as i32;
         let sent = Instant::now();
         assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
         let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.child().try_wait().unwrap() {
                 break status;
             }
             assert!(
@@ -407,8 +501,20 @@ impl SimBox {
 
 impl Drop for SimBox {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        match &mut self.runner {
+            Runner::Process(child) => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            Runner::Held(held) => {
+                if let Some(stop) = held.stop.take() {
+                    let _ = stop.send(());
+                }
+                if let Some(thread) = held.thread.take() {
+                    let _ = thread.join();
+                }
+            }
+        }
     }
 }
 

@@ -174,6 +174,13 @@ pub struct DisplayConfig {
     pub backlight_pin: OptionalLine,
     /// Where the "png" driver writes the current screen.
     pub png_path: PathBuf,
+    /// Minutes without a press, a command or a scan after which the screen dims; 0: never.
+    pub dim_after_minutes: f32,
+    /// How bright the dimmed screen is, 0.05..=1.0 of full.
+    pub dim_level: f32,
+    /// Minutes without activity after which the backlight goes off; 0: never. Any press
+    /// wakes it (that first press only wakes).
+    pub off_after_minutes: f32,
 }
 
 impl Default for DisplayConfig {
@@ -196,6 +203,9 @@ impl Default for DisplayConfig {
             reset_pin: OptionalLine(Some(27)),
             backlight_pin: OptionalLine(Some(24)),
             png_path: PathBuf::from("/var/lib/moodbox/display.png"),
+            dim_after_minutes: 2.0,
+            dim_level: 0.3,
+            off_after_minutes: 10.0,
         }
     }
 }
@@ -279,6 +289,7 @@ impl DisplayConfig {
                 format!("{} is not 0, 90, 180 or 270", self.rotation),
             ));
         }
+        self.check_sleep(&mut problems);
         match self.driver {
             DisplayDriver::St7789 | DisplayDriver::Ili9341 => self.check_panel(&mut problems),
             DisplayDriver::Png => self.check_png(&mut problems),
@@ -444,8 +455,11 @@ impl DisplayConfig {
                 ));
                 continue;
             }
+            // The panel is never read, so DC may take over SPI0's MISO line (the Pirate Audio
+            // wires it there).
+            let dc_on_miso = *key == "dc_pin" && *line == 9;
             if let Some((_, function)) = SPI0_LINES.iter().find(|(l, _)| l == line) {
-                if on_spi0 && on_pi_header {
+                if on_spi0 && on_pi_header && !dc_on_miso {
                     problems.push(display_problem(
                         key,
                         format!(
@@ -459,5 +473,6 @@ impl DisplayConfig {
     }
 }
 
+mod sleep;
 #[cfg(test)]
 mod tests;

@@ -40,6 +40,8 @@ pub(crate) enum Command {
     Resume,
     Stop,
     SetVolume(f32),
+    /// How long the first song of a queue takes to rise from silence.
+    SetFadeIn(Duration),
 }
 
 /// Waits between attempts to reopen a lost sound card: half a second, doubling up to 8 s.
@@ -60,7 +62,8 @@ impl Player {
         let opener = opener_for(config).unwrap_or_else(|e| Box::new(move |_| Err(e.clone())));
         let player =
             Player::with_opener(opener, config.device.clone(), events, REOPEN_BACKOFF, None);
-        let _ = player.set_volume(config.volume);
+        let _ = player.set_volume(config.start_volume.min(config.max_volume));
+        let _ = player.send(Command::SetFadeIn(fade_in(config)));
         player
     }
 
@@ -84,7 +87,8 @@ impl Player {
             Ok(Err(e)) => return Err(e),
             Err(_) => return Err(AudioError::PlayerGone),
         }
-        player.set_volume(config.volume)?;
+        player.set_volume(config.start_volume.min(config.max_volume))?;
+        player.send(Command::SetFadeIn(fade_in(config)))?;
         info!(output = %player.describe(), "audio player ready");
         Ok(player)
     }
@@ -147,6 +151,7 @@ impl Player {
         let device = config.device.clone();
         let opener = opener_for(config).unwrap_or_else(|e| Box::new(move |_| Err(e.clone())));
         let _ = self.worker.send(PlayerMsg::Configure { opener, device });
+        let _ = self.send(Command::SetFadeIn(fade_in(config)));
     }
 
     /// The output as opened, e.g. `"ALSA default (44100 Hz, 2 ch, f32)"`, or why there is none.
@@ -162,5 +167,15 @@ impl Player {
         self.worker
             .send(PlayerMsg::Command(command))
             .map_err(|_| AudioError::PlayerGone)
+    }
+}
+
+/// The configured fade-in (none for a value out of range; `check` reports those).
+fn fade_in(config: &AudioConfig) -> Duration {
+    let seconds = config.fade_in_seconds;
+    if seconds.is_finite() && seconds > 0.0 {
+        Duration::from_secs_f32(seconds.min(30.0))
+    } else {
+        Duration::ZERO
     }
 }

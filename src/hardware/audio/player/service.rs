@@ -17,6 +17,7 @@ use crate::hardware::audio::control::{controlled, SongHandle};
 use crate::hardware::audio::error::AudioError;
 use crate::hardware::audio::output::{FaultFn, Opener, OutputDevice};
 use crate::hardware::audio::track::{open_track, SignalFn, TrackSignal, TrackSource};
+use crate::hardware::audio::volume::VolumeStage;
 use crate::worker::{Link, Mailbox, Service};
 
 /// Everything the player's worker receives.
@@ -61,7 +62,12 @@ pub(crate) struct PlayerService {
     queue: VecDeque<PathBuf>,
     current: Option<Current>,
     paused: bool,
-    volume: f32,
+    /// The volume, on the card's control or in the samples.
+    volume: VolumeStage,
+    /// How long a song takes to rise from silence when playback starts.
+    fade_in: Duration,
+    /// The next song starts playback from silence (it fades in).
+    from_silence: bool,
     next_id: u64,
     /// Counts outputs opened, to tell their faults apart.
     generation: u64,
@@ -94,7 +100,9 @@ impl PlayerService {
             queue: VecDeque::new(),
             current: None,
             paused: false,
-            volume: 1.0,
+            volume: VolumeStage::default(),
+            fade_in: Duration::ZERO,
+            from_silence: false,
             next_id: 0,
             generation: 0,
             session: false,
@@ -123,12 +131,14 @@ impl PlayerService {
                 self.queue = paths.into();
                 self.session |= !self.queue.is_empty();
                 self.paused = false;
+                self.from_silence = true;
                 self.start_next(link);
             }
             Command::Append(paths) => {
                 self.session |= !paths.is_empty();
                 self.queue.extend(paths);
                 if self.current.is_none() {
+                    self.from_silence = true;
                     self.start_next(link);
                 }
             }
@@ -163,11 +173,10 @@ impl PlayerService {
                 self.set_output_active(false, link);
             }
             Command::SetVolume(volume) => {
-                self.volume = volume;
-                if let Some(current) = &self.current {
-                    current.handle.set_volume(volume);
-                }
+                self.volume.set(volume);
+                self.apply_gain();
             }
+            Command::SetFadeIn(fade) => self.fade_in = fade,
         }
     }
 
@@ -214,6 +223,13 @@ impl PlayerService {
                 path: current.path,
                 reason,
             });
+        }
+    }
+
+    /// Gives the current song the samples' share of the volume.
+    fn apply_gain(&self) {
+        if let Some(current) = &self.current {
+            current.handle.set_volume(self.volume.gain());
         }
     }
 
@@ -264,7 +280,12 @@ impl PlayerService {
         let id = self.next_id + 1;
         let track = TrackSource::new(decoder, id, signal_fn(&self.mailbox), announce)?;
         self.next_id = id;
-        let (song, handle) = controlled(track, self.volume, self.paused);
+        // Only a song that starts playback fades in; the next in the queue follows at once.
+        let fade = match std::mem::take(&mut self.from_silence) && position.is_none() {
+            true => self.fade_in,
+            false => Duration::ZERO,
+        };
+        let (song, handle) = controlled(track, self.volume.gain(), self.paused, fade);
         output.mixer().add(song);
         self.current = Some(Current {
             id,
@@ -340,10 +361,12 @@ impl Service for PlayerService {
             // Answered once the worker has recorded the outcome (see `on_change`).
             self.first_open = Some((ready, opened.as_ref().map(|_| ()).map_err(Clone::clone)));
         }
-        let output = opened?;
+        let mut output = opened?;
         self.generation = generation;
         self.device = output.device_name();
-        let description = output.describe();
+        self.volume.attach(output.take_volume_control());
+        self.apply_gain();
+        let description = format!("{}; volume: {}", output.describe(), self.volume.describe());
         self.output = Some(output);
         Ok(description)
     }
