@@ -5,6 +5,7 @@
 
 pub mod decode;
 pub mod image_file;
+mod mp4;
 pub mod panic;
 pub mod song_file;
 pub mod tags;

@@ -7,13 +7,18 @@
 //! - an ID3v2 tag in front (MP3, AAC): skipped; moodbox reads tags with its tag reader;
 //! - FLAC: PICTURE metadata blocks are left out of the stream (the block chain is rewritten);
 //! - MP4/M4A, Ogg and WAV: a cover atom, comment header or metadata chunk larger than
-//!   [`MAX_METADATA_BYTES`] makes the file refused, with the reason, instead of read.
+//!   [`MAX_METADATA_BYTES`] makes the file refused, with the reason, instead of read;
+//! - MP4/M4A: an atom claiming more than its parent holds, or a sample table claiming more
+//!   entries than its bytes hold, makes the file refused too ([`crate::mp4`]): the MP4
+//!   reader would allocate what they claim before reading it.
 //!
 //! The audio itself streams from the file as before.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
+
+use crate::mp4;
 
 /// The most tag data a song may make a decoder read (pictures in FLAC and MP3 aside, which
 /// are skipped).
@@ -30,6 +35,8 @@ pub enum SongFileError {
         MAX_METADATA_BYTES / 1_000_000
     )]
     OversizedMetadata { what: &'static str, bytes: u64 },
+    #[error("its MP4 structure is damaged: {0} (re-encode or replace the file)")]
+    DamagedMp4(String),
 }
 
 /// One stretch of the view: bytes of the file, or bytes made up here (a rewritten header).
@@ -131,7 +138,7 @@ impl symphonia::core::io::MediaSource for SongFile {
     }
 }
 
-fn read_at(file: &mut File, offset: u64, buf: &mut [u8]) -> io::Result<bool> {
+pub(crate) fn read_at(file: &mut File, offset: u64, buf: &mut [u8]) -> io::Result<bool> {
     file.seek(SeekFrom::Start(offset))?;
     match file.read_exact(buf) {
         Ok(()) => Ok(true),
@@ -160,7 +167,7 @@ fn layout(file: &mut File, len: u64) -> Result<Vec<Piece>, SongFileError> {
     match &head {
         [b'f', b'L', b'a', b'C', ..] => flac_without_pictures(file, start, len),
         [_, _, _, _, b'f', b't', b'y', b'p', ..] => {
-            check_mp4(file, start, len)?;
+            mp4::check(file, start, len)?;
             Ok(whole)
         }
         [b'O', b'g', b'g', b'S', ..] => {
@@ -234,74 +241,12 @@ fn flac_without_pictures(
     Ok(pieces)
 }
 
-fn oversized(what: &'static str, bytes: u64) -> Result<(), SongFileError> {
+pub(crate) fn oversized(what: &'static str, bytes: u64) -> Result<(), SongFileError> {
     if bytes > MAX_METADATA_BYTES {
         Err(SongFileError::OversizedMetadata { what, bytes })
     } else {
         Ok(())
     }
-}
-
-/// The atoms between `from` and `to`: (type, offset of the body, body length as claimed).
-fn mp4_atoms(file: &mut File, from: u64, to: u64) -> io::Result<Vec<([u8; 4], u64, u64)>> {
-    let mut atoms = Vec::new();
-    let mut at = from;
-    while at + 8 <= to {
-        let mut header = [0u8; 16];
-        if !read_at(file, at, &mut header[..8])? {
-            break;
-        }
-        let kind = [header[4], header[5], header[6], header[7]];
-        let (size, head_len) =
-            match u32::from_be_bytes([header[0], header[1], header[2], header[3]]) {
-                1 => {
-                    if !read_at(file, at + 8, &mut header[8..16])? {
-                        break;
-                    }
-                    (
-                        u64::from_be_bytes(header[8..16].try_into().unwrap_or_default()),
-                        16,
-                    )
-                }
-                0 => (to - at, 8),
-                n => (u64::from(n), 8),
-            };
-        if size < head_len {
-            break;
-        }
-        // The claimed length: a decoder would allocate that much, even past the file's end.
-        atoms.push((kind, at + head_len, size - head_len));
-        at = at.saturating_add(size);
-    }
-    Ok(atoms)
-}
-
-/// Refuses an MP4 whose cover atoms (moov/udta/meta/ilst/covr) are larger than the limit.
-fn check_mp4(file: &mut File, start: u64, len: u64) -> Result<(), SongFileError> {
-    let path: [&[u8; 4]; 4] = [b"moov", b"udta", b"meta", b"ilst"];
-    let mut level = vec![(start, len)];
-    for (depth, name) in path.iter().enumerate() {
-        let mut next = Vec::new();
-        for (from, to) in level {
-            for (kind, body, body_len) in mp4_atoms(file, from, to)? {
-                if &kind == *name {
-                    // `meta` is a full atom: 4 bytes of version and flags before its children.
-                    let skip = if depth == 2 { 4 } else { 0 };
-                    next.push((body + skip, body.saturating_add(body_len).min(to)));
-                }
-            }
-        }
-        level = next;
-    }
-    for (from, to) in level {
-        let covers: u64 = mp4_atoms(file, from, to)?
-            .iter()
-            .filter(|a| &a.0 == b"covr")
-            .map(|a| a.2)
-            .sum();
-        oversized("pictures", covers)?;
-    }
-    Ok(())
 }
 
 /// Refuses an Ogg stream whose comment header (its second packet, where pictures live as
