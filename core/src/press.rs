@@ -19,7 +19,7 @@
 
 use std::time::Duration;
 
-use crate::config::button::PressTiming;
+use crate::config::button::{ButtonRole, PressTiming};
 
 /// What a press means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,6 +34,21 @@ pub enum ButtonEvent {
     VolumeUp,
     /// The volume-down button.
     VolumeDown,
+}
+
+impl ButtonEvent {
+    /// What this press means on a button with `role` (the press classified as for the scan
+    /// button: short, long or held).
+    pub fn on(self, role: ButtonRole) -> ButtonEvent {
+        use ButtonEvent as E;
+        match (role, self) {
+            (ButtonRole::Scan, press) => press,
+            (ButtonRole::Skip, E::Stop) => E::Stop,
+            (ButtonRole::Skip, _) => E::Skip,
+            (ButtonRole::VolumeUp, _) => E::VolumeUp,
+            (ButtonRole::VolumeDown, _) => E::VolumeDown,
+        }
+    }
 }
 
 /// Debounces edges and classifies presses. Times are any monotonic clock's readings.

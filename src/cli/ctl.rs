@@ -10,7 +10,8 @@ use moodbox_core::config::{Config, Scope, DEFAULT_PATH};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Commands: scan, skip, stop, volume N (0-100), status, reindex.\n\
+    after_help = "Commands: scan, skip, stop, volume N (0-100), mood MOOD (happy, calm, energetic, sad), status,\n\
+    reindex.\n\
     Exit status: 0 when the daemon answered ok, 1 otherwise, 78 when the config file is broken."
 )]
 pub struct Args {

@@ -54,19 +54,6 @@ pub enum ButtonRole {
 }
 
 impl ButtonRole {
-    /// What a press of this button means, given how the press was classified (short, long
-    /// or held, as for the scan button).
-    pub fn event_for(self, press: crate::press::ButtonEvent) -> crate::press::ButtonEvent {
-        use crate::press::ButtonEvent as E;
-        match (self, press) {
-            (ButtonRole::Scan, press) => press,
-            (ButtonRole::Skip, E::Stop) => E::Stop,
-            (ButtonRole::Skip, _) => E::Skip,
-            (ButtonRole::VolumeUp, _) => E::VolumeUp,
-            (ButtonRole::VolumeDown, _) => E::VolumeDown,
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             ButtonRole::Scan => "scan",

@@ -1,5 +1,5 @@
-//! The "not sure" screen: what the scan read (or that it saw no face) and the four moods, the
-//! one a long press would pick highlighted.
+//! The "not sure" screen: what the scan read (or that it saw no face), the mood a long press
+//! would pick in large letters, and the others in the order short presses reach them.
 
 use embedded_graphics::pixelcolor::Rgb565;
 use embedded_graphics::prelude::*;
@@ -23,24 +23,30 @@ pub(super) fn choose_mood<D: DrawTarget<Color = Rgb565>>(
         Some((emotion, confidence)) => format!("{}? {}%", adjective(emotion), percent(confidence)),
         None => "No face".to_string(),
     };
-    let mut blocks = vec![
+    // The mood a hold would pick, large; then the others in the order presses reach them.
+    let at = Mood::ALL.iter().position(|m| *m == selected).unwrap_or(0);
+    let others: Vec<&str> = (1..Mood::ALL.len())
+        .map(|step| Mood::ALL[(at + step) % Mood::ALL.len()].as_str())
+        .collect();
+    let blocks = vec![
         text(heading, &sizes.body, 1, MUTED),
         text("Pick a mood", &sizes.body, 1, ACCENT),
         Block::Gap(frame.gap() / 2),
+        text(
+            selected.as_str(),
+            &sizes.title,
+            1,
+            mood_color(selected.as_str()),
+        ),
+        text(
+            format!("next: {}", others.join(", ")),
+            &sizes.small,
+            2,
+            MUTED,
+        ),
+        Block::Gap(frame.gap() / 2),
+        text("press: next  hold: pick", &sizes.small, 1, MUTED),
     ];
-    for mood in Mood::ALL {
-        let (line, color) = if mood == selected {
-            (
-                format!("\u{bb} {}", mood.as_str()),
-                mood_color(mood.as_str()),
-            )
-        } else {
-            (format!("  {}", mood.as_str()), MUTED)
-        };
-        blocks.push(text(line, &sizes.body, 1, color));
-    }
-    blocks.push(Block::Gap(frame.gap() / 2));
-    blocks.push(text("press: next  hold: pick", &sizes.small, 1, MUTED));
     let picture = match read {
         Some((emotion, _)) => Picture::Face(emotion),
         None => Picture::Icon(ErrorIcon::Face),

@@ -168,7 +168,7 @@ impl ButtonService {
         let event = line
             .classifier
             .edge(pressed, line.last_at)
-            .map(|e| line.role.event_for(e));
+            .map(|e| e.on(line.role));
         if let Some(event) = event {
             self.send(event);
         }
@@ -232,7 +232,7 @@ impl Service for ButtonService {
         for line in &mut self.lines {
             line.last_at = line.last_at.max(now);
             if let Some(event) = line.classifier.poll(line.last_at) {
-                events.push(line.role.event_for(event));
+                events.push(event.on(line.role));
             }
         }
         for event in events {
