@@ -266,11 +266,13 @@ impl Letterbox {
     /// Writes the letterboxed frame, scaled to [-1, 1], into the model input.
     fn fill_input(&self, frame: &RgbImage, input: &mut [f32]) {
         input.fill(0.0);
-        let channels = Plane::channels(frame).map(|p| resize(&p, self.width, self.height));
-        for y in 0..self.height {
-            for x in 0..self.width {
-                let dst = ((y + self.pad_y) * INPUT_SIZE + x + self.pad_x) * 3;
-                for (c, plane) in channels.iter().enumerate() {
+        // One channel at a time: a full-size float plane is 4 bytes a pixel, and a 16-megapixel
+        // picture's three at once would take the daemon past its memory limit.
+        for c in 0..3 {
+            let plane = resize(&Plane::channel(frame, c), self.width, self.height);
+            for y in 0..self.height {
+                for x in 0..self.width {
+                    let dst = ((y + self.pad_y) * INPUT_SIZE + x + self.pad_x) * 3;
                     input[dst + c] = plane.at(x, y) / 127.5 - 1.0;
                 }
             }

@@ -45,20 +45,14 @@ impl Plane {
         }
     }
 
-    /// The three channels of an RGB image.
-    pub fn channels(rgb: &RgbImage) -> [Plane; 3] {
+    /// One colour channel (0 red, 1 green, 2 blue) of an RGB image.
+    pub fn channel(rgb: &RgbImage, c: usize) -> Plane {
         let (w, h) = (rgb.width() as usize, rgb.height() as usize);
-        let mut planes = [
-            Plane::new(w, h, 0.0),
-            Plane::new(w, h, 0.0),
-            Plane::new(w, h, 0.0),
-        ];
-        for (i, p) in rgb.pixels().enumerate() {
-            for (c, plane) in planes.iter_mut().enumerate() {
-                plane.data[i] = p[c] as f32;
-            }
+        Plane {
+            width: w,
+            height: h,
+            data: rgb.pixels().map(|p| p[c] as f32).collect(),
         }
-        planes
     }
 
     /// Mean value (brightness of a luma plane).

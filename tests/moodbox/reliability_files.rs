@@ -133,6 +133,30 @@ fn item_6_a_huge_jpeg_is_refused_before_decoding_with_bounded_memory() {
 }
 
 #[test]
+fn item_6_the_largest_picture_moodbox_reads_stays_inside_the_units_memory_limit() {
+    // 4096x4096 is the most moodbox accepts; reading it (decode, luma, the detector's input
+    // made one channel at a time) must stay under the unit's MemoryMax=300M.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("largest.jpg");
+    let made = Command::new("ffmpeg")
+        .args(["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i"])
+        .arg("testsrc=s=4096x4096")
+        .args(["-frames:v", "1"])
+        .arg(&big)
+        .status()
+        .expect("ffmpeg (scripts/setup installs it)");
+    assert!(made.success());
+    let (out, peak) = moodbox_measured(&[OsStr::new("detect"), big.as_os_str()]);
+    no_panic(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("4096x4096"),
+        "it was read"
+    );
+    assert!(peak < 260.0, "peak memory {peak:.0} MB");
+}
+
+#[test]
 fn item_6_a_huge_cover_picture_costs_no_memory_when_indexing() {
     use lofty::file::TaggedFileExt;
     let dir = tempfile::tempdir().unwrap();
