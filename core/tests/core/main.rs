@@ -6,4 +6,6 @@ mod architecture;
 mod press;
 mod recommend;
 mod screens;
+mod shaping;
+mod test_fonts;
 mod text_fit;
