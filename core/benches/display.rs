@@ -42,6 +42,7 @@ fn main() {
         let fields: Vec<&str> = line.split('\t').collect();
         let screen = Screen::NowPlaying {
             title: fields[1].into(),
+            file: "01 track".into(),
             artist: fields[2].into(),
             language: fields[3].into(),
             mood: "calm".into(),

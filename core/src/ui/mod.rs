@@ -79,6 +79,7 @@ where
         } => mood(target, &frame, *emotion, *confidence, *faces),
         Screen::NowPlaying {
             title,
+            file,
             artist,
             language,
             mood,
@@ -87,7 +88,7 @@ where
             total,
         } => {
             let song = Song {
-                title,
+                title: shown_title(title, file),
                 artist,
                 language,
                 mood,
@@ -285,6 +286,16 @@ fn now_playing<D: DrawTarget<Color = Rgb565>>(
         });
     }
     compose(target, frame, None, blocks)
+}
+
+/// The title as the panel can show it: the title when some of it can be drawn, else the
+/// file's name, else the title as it is (left out character by character).
+fn shown_title<'a>(title: &'a str, file: &'a str) -> &'a str {
+    if !text::prepare(title).is_empty() || text::prepare(file).is_empty() {
+        title
+    } else {
+        file
+    }
 }
 
 /// The language badge: the language's ISO 639-1 code, whatever name or code the song came

@@ -65,6 +65,7 @@ fn pictures() -> Vec<Picture> {
             name: format!("title-{}", title.name),
             screen: Screen::NowPlaying {
                 title: title.title,
+                file: "01 track".into(),
                 artist: title.artist,
                 language: title.language,
                 mood: "calm".into(),
