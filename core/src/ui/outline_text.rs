@@ -6,6 +6,10 @@
 //! Characters no installed font draws are left out (a title whose Tamil font is missing
 //! shows its Latin part), so the panel never shows boxes or question marks.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use embedded_graphics::pixelcolor::Rgb565;
 use embedded_graphics::prelude::*;
 use unicode_segmentation::UnicodeSegmentation;
@@ -54,8 +58,32 @@ fn em(size: TextSize) -> f32 {
     size.line_height() as f32 * EM_PER_LINE
 }
 
-fn shaped(text: &str, size: TextSize) -> Option<ShapedLine> {
-    shape_line(book(), text, em(size))
+/// Lines shaped lately, by text and size: the now-playing screen is drawn again every
+/// second, and fitting a title measures the same pieces many times.
+const CACHE_LINES: usize = 512;
+
+/// Shaped lines by text and pixels per em (as bits); `None` for text no font draws.
+type ShapedCache = HashMap<(String, u32), Option<Rc<ShapedLine>>>;
+
+thread_local! {
+    static SHAPED: RefCell<ShapedCache> = RefCell::new(HashMap::new());
+}
+
+fn shaped(text: &str, size: TextSize) -> Option<Rc<ShapedLine>> {
+    let em = em(size);
+    let key = (text.to_string(), em.to_bits());
+    if let Some(found) = SHAPED.with(|cache| cache.borrow().get(&key).cloned()) {
+        return found;
+    }
+    let line = shape_line(book(), text, em).map(Rc::new);
+    SHAPED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= CACHE_LINES {
+            cache.clear();
+        }
+        cache.insert(key, line.clone());
+    });
+    line
 }
 
 /// Width of `text` in pixels at `size` (0 if it cannot be shaped).
