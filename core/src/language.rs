@@ -1,5 +1,5 @@
-//! Song languages: whatever a tag or folder says ("ta", "tam", "Tamil", "தமிழ்", "en-GB",
-//! "English") becomes one ISO 639-1 code ("ta", "en").
+//! Song languages: whatever a tag, folder or the config says ("ta", "tam", "Tamil", "தமிழ்",
+//! "en-GB", "English", "cmn") becomes one ISO 639-1 code ("ta", "en", "zh").
 //!
 //! ID3's TLAN frame holds ISO 639-2 codes ("eng", "tam", "hin"); Vorbis LANGUAGE fields and
 //! folder names hold anything from codes to English or native names. Codes that mean "no
@@ -9,7 +9,9 @@
 
 use crate::mood::normalise_word;
 
-/// One language: its ISO 639-1 code, ISO 639-2 codes (T and B forms), and names.
+/// One language: its ISO 639-1 code, ISO 639-2 codes (T and B forms) and the ISO 639-3
+/// codes that differ from them (individual languages of a macrolanguage: "cmn", "arb"), and
+/// its names, English first, then its own.
 struct Language {
     code: &'static str,
     iso639_2: &'static [&'static str],
@@ -32,13 +34,13 @@ const LANGUAGES: &[Language] = languages![
     ("bn", ["ben"], ["bengali", "bangla", "বাংলা"]),
     ("mr", ["mar"], ["marathi", "मराठी"]),
     ("gu", ["guj"], ["gujarati", "ગુજરાતી"]),
-    ("pa", ["pan"], ["punjabi", "panjabi", "ਪੰਜਾਬੀ"]),
+    ("pa", ["pan", "pnb"], ["punjabi", "panjabi", "ਪੰਜਾਬੀ"]),
     ("ur", ["urd"], ["urdu", "اردو"]),
-    ("or", ["ori"], ["odia", "oriya"]),
-    ("as", ["asm"], ["assamese"]),
-    ("sa", ["san"], ["sanskrit"]),
-    ("ne", ["nep"], ["nepali"]),
-    ("si", ["sin"], ["sinhala", "sinhalese"]),
+    ("or", ["ori", "ory"], ["odia", "oriya", "ଓଡ଼ିଆ"]),
+    ("as", ["asm"], ["assamese", "অসমীয়া"]),
+    ("sa", ["san"], ["sanskrit", "संस्कृतम्"]),
+    ("ne", ["nep", "npi"], ["nepali", "नेपाली"]),
+    ("si", ["sin"], ["sinhala", "sinhalese", "සිංහල"]),
     (
         "es",
         ["spa"],
@@ -50,36 +52,36 @@ const LANGUAGES: &[Language] = languages![
     ("pt", ["por"], ["portuguese", "português", "portugues"]),
     ("nl", ["nld", "dut"], ["dutch", "nederlands"]),
     ("sv", ["swe"], ["swedish", "svenska"]),
-    ("no", ["nor"], ["norwegian", "norsk"]),
+    ("no", ["nor", "nob", "nno"], ["norwegian", "norsk"]),
     ("da", ["dan"], ["danish", "dansk"]),
     ("fi", ["fin"], ["finnish", "suomi"]),
-    ("is", ["isl", "ice"], ["icelandic"]),
+    ("is", ["isl", "ice"], ["icelandic", "íslenska"]),
     ("ga", ["gle"], ["irish", "gaeilge"]),
     ("cy", ["cym", "wel"], ["welsh", "cymraeg"]),
     ("pl", ["pol"], ["polish", "polski"]),
     ("cs", ["ces", "cze"], ["czech", "čeština"]),
-    ("sk", ["slk", "slo"], ["slovak"]),
+    ("sk", ["slk", "slo"], ["slovak", "slovenčina"]),
     ("hu", ["hun"], ["hungarian", "magyar"]),
     ("ro", ["ron", "rum"], ["romanian", "română"]),
-    ("bg", ["bul"], ["bulgarian"]),
+    ("bg", ["bul"], ["bulgarian", "български"]),
     ("hr", ["hrv"], ["croatian", "hrvatski"]),
-    ("sr", ["srp"], ["serbian"]),
-    ("sl", ["slv"], ["slovenian", "slovene"]),
+    ("sr", ["srp"], ["serbian", "српски", "srpski"]),
+    ("sl", ["slv"], ["slovenian", "slovene", "slovenščina"]),
     ("el", ["ell", "gre"], ["greek", "ελληνικά"]),
     ("ru", ["rus"], ["russian", "русский"]),
     ("uk", ["ukr"], ["ukrainian", "українська"]),
     ("tr", ["tur"], ["turkish", "türkçe"]),
-    ("ar", ["ara"], ["arabic", "العربية"]),
+    ("ar", ["ara", "arb"], ["arabic", "العربية"]),
     ("he", ["heb"], ["hebrew", "עברית"]),
-    ("fa", ["fas", "per"], ["persian", "farsi", "فارسی"]),
-    ("sw", ["swa"], ["swahili", "kiswahili"]),
-    ("am", ["amh"], ["amharic"]),
-    ("yo", ["yor"], ["yoruba"]),
-    ("zu", ["zul"], ["zulu"]),
+    ("fa", ["fas", "per", "pes"], ["persian", "farsi", "فارسی"]),
+    ("sw", ["swa", "swh"], ["swahili", "kiswahili"]),
+    ("am", ["amh"], ["amharic", "አማርኛ"]),
+    ("yo", ["yor"], ["yoruba", "yorùbá"]),
+    ("zu", ["zul"], ["zulu", "isizulu"]),
     ("af", ["afr"], ["afrikaans"]),
     (
         "zh",
-        ["zho", "chi"],
+        ["zho", "chi", "cmn", "yue"],
         ["chinese", "mandarin", "cantonese", "中文", "普通话", "國語"]
     ),
     ("ja", ["jpn"], ["japanese", "日本語"]),
@@ -87,9 +89,13 @@ const LANGUAGES: &[Language] = languages![
     ("vi", ["vie"], ["vietnamese", "tiếngviệt"]),
     ("th", ["tha"], ["thai", "ไทย"]),
     ("id", ["ind"], ["indonesian", "bahasaindonesia"]),
-    ("ms", ["msa", "may"], ["malay", "bahasamelayu"]),
+    ("ms", ["msa", "may", "zsm"], ["malay", "bahasamelayu"]),
     ("tl", ["tgl", "fil"], ["tagalog", "filipino"]),
-    ("la", ["lat"], ["latin"]),
+    ("la", ["lat"], ["latin", "latina"]),
+    ("et", ["est", "ekk"], ["estonian", "eesti"]),
+    ("lv", ["lav", "lvs"], ["latvian", "latviešu"]),
+    ("lt", ["lit"], ["lithuanian", "lietuvių"]),
+    ("mk", ["mkd", "mac"], ["macedonian", "македонски"]),
 ];
 
 /// ISO 639-2 codes that say there is no single language.
@@ -165,6 +171,13 @@ mod tests {
         for text in ["en", "eng", "English", "en-GB", "en_US"] {
             assert_eq!(normalise_language(text).as_deref(), Some("en"), "{text}");
         }
+        for text in ["or", "ori", "ory", "Odia", "ଓଡ଼ିଆ"] {
+            assert_eq!(normalise_language(text).as_deref(), Some("or"), "{text}");
+        }
+        for text in ["zh", "zho", "chi", "cmn", "yue", "Chinese", "中文"] {
+            assert_eq!(normalise_language(text).as_deref(), Some("zh"), "{text}");
+        }
+        assert_eq!(normalise_language("arb").as_deref(), Some("ar"));
         assert_eq!(normalise_language("fre").as_deref(), Some("fr"));
         assert_eq!(normalise_language("pt-BR").as_deref(), Some("pt"));
     }

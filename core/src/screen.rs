@@ -35,6 +35,9 @@ pub enum Screen {
     /// The song playing now.
     NowPlaying {
         title: String,
+        /// The file's name without its extension: shown instead of a title that no font
+        /// of the box can draw.
+        file: String,
         artist: String,
         /// The library language the song was picked from, e.g. "en" or "German".
         language: String,
@@ -177,6 +180,7 @@ pub fn gallery() -> Vec<Screen> {
     }
     screens.push(Screen::NowPlaying {
         title: "Here Comes the Sun".into(),
+        file: "01 Here Comes the Sun".into(),
         artist: "The Beatles".into(),
         language: "en".into(),
         mood: "happy".into(),

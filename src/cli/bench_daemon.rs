@@ -4,7 +4,8 @@
 //! - button press to first audio sample: the median of 20 presses (`scan` on the control
 //!   socket enters the same code path as the button);
 //! - CPU time used over 30 s of idle (nothing playing, waiting for the button);
-//! - peak resident memory (VmHWM) over start-up and the 20 scans.
+//! - peak resident memory (VmHWM) over start-up and the 20 scans, the display's fonts loaded
+//!   (the songs are titled in Tamil, Devanagari, Chinese and Arabic script).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -168,7 +169,16 @@ wav_speed = 1.0
     )
 }
 
-/// Eight short songs in `happy/` and `sad/` folders.
+/// Titles in four script families, so that the peak memory counts the display's fonts
+/// (the CJK font too, where fonts-noto-cjk is installed).
+const TITLES: [&str; 4] = [
+    "கண்ணே கலைமானே",
+    "सत्यम शिवम सुंदरम",
+    "月亮代表我的心",
+    "أنا لحبيبي",
+];
+
+/// Eight short songs in `happy/` and `sad/` folders, titled in several scripts.
 pub(super) fn write_library(music: &Path) -> anyhow::Result<()> {
     for (mood, recipe) in [
         ("happy", SongRecipe::happy as fn(u64, f32) -> SongRecipe),
@@ -178,7 +188,9 @@ pub(super) fn write_library(music: &Path) -> anyhow::Result<()> {
         for n in 0..4u64 {
             let samples = synth::render(&recipe(n + 1, 10.0), 22_050);
             synth::write_wav(
-                &music.join(mood).join(format!("{mood} {n}.wav")),
+                &music
+                    .join(mood)
+                    .join(format!("{mood} {n} {}.wav", TITLES[n as usize])),
                 &samples,
                 22_050,
                 1,

@@ -47,6 +47,7 @@ const DEMO_FRAMES: &[&str] = &[
     "noface.png",
 ];
 const BUNDLED_FRAMES: &str = "tests/fixtures/frames";
+const TEST_FONTS: &str = "core/tests/fonts";
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let frames = demo_frames(args.frames.as_deref())?;
@@ -121,13 +122,19 @@ fn demo_config(out: &Path) -> anyhow::Result<Config> {
         .context("cannot find the models folder")?;
     config.library.music_dir = out.join("music");
     config.library.index = out.join("library.sqlite3");
-    config.library.languages = vec!["en".into()];
+    // Tamil first: its sad song has a title in Tamil script, so the demo draws one.
+    config.library.languages = vec!["ta".into(), "en".into()];
     config.camera.driver = CameraDriver::Image;
     config.camera.path = Some(out.join("camera").join("frame.png"));
     config.display.driver = DisplayDriver::Png;
     config.display.width = 320;
     config.display.height = 240;
     config.display.png_path = out.join("display.png");
+    // After the installed Noto fonts, the repository's test fonts: they draw the demo's
+    // Tamil title on a machine without fonts-noto-core.
+    if let Ok(test_fonts) = Path::new(TEST_FONTS).canonicalize() {
+        config.display.font_dirs.push(test_fonts);
+    }
     config.button.driver = ButtonDriver::None;
     config.audio.driver = AudioDriver::Wav;
     config.audio.wav_path = Some(out.join("played.wav"));
@@ -143,8 +150,9 @@ fn demo_config(out: &Path) -> anyhow::Result<Config> {
 /// A demo song: where it goes under the music folder, and how it sounds.
 type DemoSong = (&'static str, fn(u64) -> SongRecipe);
 
-/// A small library covering the four song moods in English, with a few Tamil songs (not in
-/// the preferred language) and two untagged songs whose mood comes from analysing the audio.
+/// A small library covering the four song moods in English, with a happy and a sad Tamil
+/// song (the first preferred language; the sad one titled in Tamil script) and two untagged
+/// songs whose mood comes from analysing the audio.
 fn write_music_library(music: &Path) -> anyhow::Result<usize> {
     let songs: &[DemoSong] = &[
         ("en/happy/Sunny Side Up.wav", happy),
@@ -160,7 +168,7 @@ fn write_music_library(music: &Path) -> anyhow::Result<usize> {
         ("en/energetic/Thunder Run.wav", energetic),
         ("en/energetic/Red Line.wav", energetic),
         ("ta/happy/Vaanam Paadum.wav", happy),
-        ("ta/sad/Maalai Mazhai.wav", sad),
+        ("ta/sad/கண்ணே கலைமானே.wav", sad),
         ("en/Untitled Bright Tune.wav", happy),
         ("en/Untitled Grey Morning.wav", sad),
     ];

@@ -94,6 +94,7 @@ impl Daemon {
         );
         let library = Library::start(config.library.clone(), config.daemon.index_on_start);
         let (drawn_tx, drawn) = mpsc::unbounded_channel();
+        install_fonts(&config.display.font_dirs);
         let display = DisplayWorker::start(config.display.clone(), drawn_tx);
         let (player_tx, player) = mpsc::unbounded_channel();
         let player_worker = Player::spawn(&config.audio, player_tx);
@@ -341,5 +342,16 @@ impl Daemon {
         drop(library);
         drop(button);
         info!("stopped");
+    }
+}
+
+/// Makes the fonts under `dirs` the display's (found now, each read when a title first
+/// needs it); the families found are logged, so a missing CJK package shows in the log.
+fn install_fonts(dirs: &[std::path::PathBuf]) {
+    use moodbox_core::ui::fonts::{self, FontBook};
+    let book = FontBook::from_dirs(dirs);
+    let families = book.families();
+    if fonts::install(book) {
+        info!("display fonts for {families:?}");
     }
 }

@@ -7,7 +7,8 @@ use std::process::Command;
 fn the_demo_shows_each_mood_and_plays_matching_songs() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_moodbox"))
-        .args(["demo", "--listen", "0.5", "--out"])
+        // Long enough after each mood screen (1 s in the demo) for the song's screen to show.
+        .args(["demo", "--listen", "1.5", "--out"])
         .arg(out_dir.path())
         .env("MOODBOX_MODELS", "models")
         .output()
@@ -20,15 +21,16 @@ fn the_demo_shows_each_mood_and_plays_matching_songs() {
     );
 
     // Each press: the face's emotion, then a song from the folder of the mood the `match`
-    // policy gives it (happy→happy, sad→sad, angry/surprise→energetic, neutral→calm or happy).
+    // policy gives it (happy→happy, sad→sad, angry/surprise→energetic, neutral→calm or happy),
+    // in Tamil (the first preferred language) where the library has one, else English.
     let presses: Vec<&str> = text.split("\npress ").skip(1).collect();
     assert_eq!(presses.len(), 7, "{text}");
-    for (press, (emotion, moods)) in presses.iter().zip([
-        ("happy", &["happy"][..]),
-        ("sad", &["sad"]),
-        ("angry", &["energetic"]),
-        ("surprise", &["energetic"]),
-        ("neutral", &["calm", "happy"]),
+    for (press, (emotion, moods, language)) in presses.iter().zip([
+        ("happy", &["happy"][..], "ta"),
+        ("sad", &["sad"], "ta"),
+        ("angry", &["energetic"], "en"),
+        ("surprise", &["energetic"], "en"),
+        ("neutral", &["calm", "happy"], "any"),
     ]) {
         assert!(press.contains(&format!("saw:      {emotion} (")), "{press}");
         let played = press
@@ -36,12 +38,25 @@ fn the_demo_shows_each_mood_and_plays_matching_songs() {
             .find(|l| l.contains("played:"))
             .unwrap_or_default();
         assert!(
-            moods
-                .iter()
-                .any(|m| played.contains(&format!("({m} from")) && played.ends_with(", en)")),
+            moods.iter().any(|m| played.contains(&format!("({m} from"))
+                && (language == "any" || played.ends_with(&format!(", {language})")))),
             "{emotion}: {played}"
         );
     }
+    // The sad Tamil song's title is in Tamil script, and its now-playing screen is drawn.
+    let display = presses[1]
+        .lines()
+        .find(|l| l.contains("display:"))
+        .unwrap_or_default();
+    assert!(
+        presses[1].contains("played:   \"கண்ணே கலைமானே\"")
+            && display
+                .split("mood-sad.png")
+                .nth(1)
+                .is_some_and(|after| after.contains("now-playing")),
+        "{}",
+        presses[1]
+    );
     // No face: the box asks instead (the chooser), and the owner's presses pick calm.
     assert!(
         presses[5].contains("saw:      no face")

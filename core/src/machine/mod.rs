@@ -444,6 +444,12 @@ impl Machine {
                 self.drawn_second = Some(elapsed.as_secs());
                 vec![Action::Show(Screen::NowPlaying {
                     title: np.song.title.clone(),
+                    file: np
+                        .song
+                        .path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
                     artist: np.song.artist.clone().unwrap_or_default(),
                     language: np.song.language.clone().unwrap_or_else(|| "unknown".into()),
                     mood: np.song.mood.as_str().to_string(),

@@ -6,7 +6,7 @@ use embedded_graphics::pixelcolor::Rgb565;
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
 
-use super::text::{draw_line, Align, Line};
+use super::text::{draw_line, line_width, Align, Line};
 use super::theme::TextSize;
 
 /// One line of text as drawn on a screen.
@@ -63,7 +63,7 @@ where
         if line.cells() == 0 {
             return Ok(());
         }
-        let text_width = size.width_of(line.cells());
+        let text_width = line_width(line, size);
         let x = match align {
             Align::Left => 0,
             Align::Center => width.saturating_sub(text_width) / 2,

@@ -9,10 +9,15 @@
 mod canvas;
 mod chooser;
 mod face;
+pub mod fonts;
 mod framebuffer;
 mod icons;
 mod layout;
+mod outline_text;
+mod raster;
 mod scaled;
+pub mod script;
+pub mod shaping;
 pub mod text;
 pub mod theme;
 mod widgets;
@@ -74,6 +79,7 @@ where
         } => mood(target, &frame, *emotion, *confidence, *faces),
         Screen::NowPlaying {
             title,
+            file,
             artist,
             language,
             mood,
@@ -82,7 +88,7 @@ where
             total,
         } => {
             let song = Song {
-                title,
+                title: shown_title(title, file),
                 artist,
                 language,
                 mood,
@@ -266,7 +272,7 @@ fn now_playing<D: DrawTarget<Color = Rgb565>>(
             (!total.is_zero()).then(|| (song.elapsed.as_secs_f32() / total.as_secs_f32()).min(1.0))
         });
         let tag = sizes.small.first().map(|&size| Tag {
-            text: song.language.to_string(),
+            text: badge(song.language),
             color: ACCENT,
             size,
         });
@@ -280,6 +286,22 @@ fn now_playing<D: DrawTarget<Color = Rgb565>>(
         });
     }
     compose(target, frame, None, blocks)
+}
+
+/// The title as the panel can show it: the title when some of it can be drawn, else the
+/// file's name, else the title as it is (left out character by character).
+fn shown_title<'a>(title: &'a str, file: &'a str) -> &'a str {
+    if !text::prepare(title).is_empty() || text::prepare(file).is_empty() {
+        title
+    } else {
+        file
+    }
+}
+
+/// The language badge: the language's ISO 639-1 code, whatever name or code the song came
+/// with ("Tamil", "tam", "தமிழ்" → "ta").
+fn badge(language: &str) -> String {
+    crate::language::normalise_language(language).unwrap_or_else(|| language.trim().to_string())
 }
 
 fn capitalised(word: &str) -> String {

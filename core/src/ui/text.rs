@@ -2,8 +2,11 @@
 //! of characters, shortening with an ellipsis what does not fit, and drawing a line at any
 //! integer scale.
 //!
-//! The fonts are monospaced, so a line's width is its character count times the advance;
-//! characters outside ISO 8859-1 are drawn as `?` by the font and still take one cell.
+//! Text within ISO 8859-1 is drawn with the built-in monospaced bitmap fonts, so its width
+//! is its character count times the advance; anything else (Tamil, Hindi, Arabic, Chinese,
+//! a dash or curly quotes) goes to [`super::outline_text`], shaped and drawn with the Noto
+//! fonts at the same line height. [`prepare`], [`fit_in`], [`line_width`] and [`draw_line`]
+//! choose between the two.
 
 use embedded_graphics::mono_font::MonoTextStyle;
 use embedded_graphics::pixelcolor::Rgb565;
@@ -11,6 +14,8 @@ use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::{PrimitiveStyle, Rectangle};
 use embedded_graphics::text::{Baseline, Text};
 
+use super::fonts::book;
+use super::outline_text::{self, needs_outline};
 use super::scaled::Scaled;
 use super::theme::TextSize;
 
@@ -43,6 +48,35 @@ pub fn clean(text: &str) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` cleaned, without the characters no font draws.
+pub fn prepare(text: &str) -> String {
+    let text = clean(text);
+    if needs_outline(&text) {
+        outline_text::drawable(book(), &text)
+    } else {
+        text
+    }
+}
+
+/// `text` on one line of `width` pixels at `size`, cut with an ellipsis if longer.
+pub fn fit_in(text: &str, size: TextSize, width: u32) -> Line {
+    let text = prepare(text);
+    if needs_outline(&text) {
+        outline_text::fit_line(&text, size, width)
+    } else {
+        fit_line(&text, size.cells_in(width))
+    }
+}
+
+/// Width in pixels of `line` drawn at `size`, its ellipsis included.
+pub fn line_width(line: &Line, size: TextSize) -> u32 {
+    if needs_outline(&line.text) {
+        outline_text::line_width(line, size)
+    } else {
+        size.width_of(line.cells())
+    }
 }
 
 /// `text` on one line of at most `max_cells` characters, cut with an ellipsis if longer.
@@ -151,10 +185,15 @@ pub fn fit_paragraph(
     height: u32,
     max_lines: usize,
 ) -> Option<(TextSize, Vec<Line>)> {
+    let text = prepare(text);
     let mut fallback = None;
     for &size in sizes {
         let lines_that_fit = lines_in(size, height).min(max_lines);
-        let lines = wrap(text, size.cells_in(width), lines_that_fit);
+        let lines = if needs_outline(&text) {
+            outline_text::wrap(&text, size, width, lines_that_fit)
+        } else {
+            wrap(&text, size.cells_in(width), lines_that_fit)
+        };
         if lines.is_empty() {
             continue;
         }
@@ -198,6 +237,9 @@ pub fn draw_line<D>(
 where
     D: DrawTarget<Color = Rgb565>,
 {
+    if needs_outline(&line.text) {
+        return outline_text::draw_line(target, line, size, color, top_left, width, align);
+    }
     let text_width = size.width_of(line.cells());
     let slack = width.saturating_sub(text_width) as i32;
     let x = match align {
@@ -216,7 +258,7 @@ where
 }
 
 /// Three dots on the baseline, in one character cell (in the font's own pixels).
-fn draw_ellipsis<D>(
+pub(super) fn draw_ellipsis<D>(
     target: &mut D,
     size: TextSize,
     cell_x: i32,
@@ -253,7 +295,7 @@ pub fn draw_fitted<D>(
 where
     D: DrawTarget<Color = Rgb565>,
 {
-    let line = fit_line(text, size.cells_in(width));
+    let line = fit_in(text, size, width);
     draw_line(target, &line, size, color, top_left, width, align)?;
     Ok(size.line_height())
 }

@@ -170,15 +170,12 @@ where
     let size = tag.size;
     let pad_x = size.cell_width() * 2 / 3;
     let pad_y = (size.line_height() / 6).max(1);
-    let line = text::fit_line(
-        &tag.text,
-        size.cells_in(area.size.width.saturating_sub(2 * pad_x)),
-    );
+    let line = text::fit_in(&tag.text, size, area.size.width.saturating_sub(2 * pad_x));
     let height = size.line_height() + 2 * pad_y;
     if line.cells() == 0 || height > area.size.height {
         return Ok(());
     }
-    let width = size.width_of(line.cells()) + 2 * pad_x;
+    let width = text::line_width(&line, size) + 2 * pad_x;
     let top_left = area.top_left
         + Point::new(
             ((area.size.width - width) / 2) as i32,
@@ -216,17 +213,12 @@ where
     };
     let side = area.size.height;
     let gap = side / 5;
-    let main_line = text::fit_line(
-        main,
-        main_size.cells_in(area.size.width.saturating_sub(side + gap)),
-    );
-    let sub_line = text::fit_line(
-        sub,
-        sub_size.cells_in(area.size.width.saturating_sub(side + gap)),
-    );
+    let room = area.size.width.saturating_sub(side + gap);
+    let main_line = text::fit_in(main, main_size, room);
+    let sub_line = text::fit_in(sub, sub_size, room);
     let text_width = size_max(
-        main_size.width_of(main_line.cells()),
-        sub_size.width_of(sub_line.cells()),
+        text::line_width(&main_line, main_size),
+        text::line_width(&sub_line, sub_size),
     );
     let total = (side + gap + text_width).min(area.size.width);
     let left = area.top_left.x + ((area.size.width - total) / 2) as i32;

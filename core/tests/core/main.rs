@@ -6,4 +6,7 @@ mod architecture;
 mod press;
 mod recommend;
 mod screens;
+mod script_titles;
+mod shaping;
+mod test_fonts;
 mod text_fit;

@@ -13,6 +13,8 @@ use moodbox_core::screen::gallery;
 use moodbox_core::screen::Screen;
 use moodbox_core::ui::{draw_lit, Framebuffer, Light};
 
+use crate::test_fonts::{titles, use_test_fonts};
+
 const SIZES: [Size; 2] = [Size::new(240, 240), Size::new(320, 240)];
 
 fn golden_dir() -> PathBuf {
@@ -31,7 +33,8 @@ struct Picture {
 }
 
 /// Every screen at full light, then the sleeping states: the idle and the now-playing
-/// screens dimmed to 0.3 (the default `dim_level`), and the dark screen.
+/// screens dimmed to 0.3 (the default `dim_level`), and the dark screen; then the
+/// now-playing screen with a title in each script family (core/tests/fonts/titles.tsv).
 fn pictures() -> Vec<Picture> {
     let mut all: Vec<Picture> = gallery()
         .into_iter()
@@ -57,6 +60,22 @@ fn pictures() -> Vec<Picture> {
             light,
         });
     }
+    for title in titles() {
+        all.push(Picture {
+            name: format!("title-{}", title.name),
+            screen: Screen::NowPlaying {
+                title: title.title,
+                file: "01 track".into(),
+                artist: title.artist,
+                language: title.language,
+                mood: "calm".into(),
+                for_emotion: moodbox_core::emotion::Emotion::Neutral,
+                elapsed: std::time::Duration::from_secs(42),
+                total: Some(std::time::Duration::from_secs(241)),
+            },
+            light: Light::Full,
+        });
+    }
     all
 }
 
@@ -65,6 +84,7 @@ fn file_name(picture: &Picture, size: Size) -> String {
 }
 
 fn render(picture: &Picture, size: Size) -> Framebuffer {
+    use_test_fonts();
     let mut frame = Framebuffer::new(size);
     draw_lit(&mut frame, &picture.screen, picture.light);
     frame
@@ -154,9 +174,9 @@ fn the_golden_folder_holds_exactly_one_image_per_screen_and_size() {
         .filter(|name| name.ends_with(".png"))
         .collect();
     assert_eq!(present, expected);
-    // 7 moods + idle + scanning + now playing + 2 choosers + 7 errors, and 3 sleeping
-    // pictures, at two sizes.
-    assert_eq!(expected.len(), 2 * 22);
+    // 7 moods + idle + scanning + now playing + 2 choosers + 7 errors, 3 sleeping
+    // pictures and a title in each script family, at two sizes.
+    assert_eq!(expected.len(), 2 * (22 + titles().len()));
 }
 
 #[test]

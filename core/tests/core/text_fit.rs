@@ -80,6 +80,7 @@ const LONG_TITLE: &str = "Die Moritat von Mackie Messer aus der Dreigroschenoper
 fn now_playing(title: &str, artist: &str, language: &str, mood: &str) -> Screen {
     Screen::NowPlaying {
         title: title.into(),
+        file: "01 track".into(),
         artist: artist.into(),
         language: language.into(),
         mood: mood.into(),
@@ -108,6 +109,7 @@ fn hostile_screens() -> Vec<Screen> {
         ),
         Screen::NowPlaying {
             title: "Forever".into(),
+            file: "01 track".into(),
             artist: "Nobody".into(),
             language: "xx".into(),
             mood: "sad".into(),
@@ -117,6 +119,7 @@ fn hostile_screens() -> Vec<Screen> {
         },
         Screen::NowPlaying {
             title: "Zero".into(),
+            file: "01 track".into(),
             artist: "Length".into(),
             language: "en".into(),
             mood: "happy".into(),

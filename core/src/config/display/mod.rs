@@ -181,6 +181,9 @@ pub struct DisplayConfig {
     /// Minutes without activity after which the backlight goes off; 0: never. Any press
     /// wakes it (that first press only wakes).
     pub off_after_minutes: f32,
+    /// Folders searched (with their subfolders) for the Noto fonts that draw titles beyond
+    /// ISO 8859-1, in order: moodbox's own, then the system's.
+    pub font_dirs: Vec<PathBuf>,
 }
 
 impl Default for DisplayConfig {
@@ -206,6 +209,10 @@ impl Default for DisplayConfig {
             dim_after_minutes: 2.0,
             dim_level: 0.3,
             off_after_minutes: 10.0,
+            font_dirs: crate::ui::fonts::STANDARD_FONT_DIRS
+                .iter()
+                .map(PathBuf::from)
+                .collect(),
         }
     }
 }
