@@ -69,6 +69,7 @@ pub fn parse_card_ref(name: &str) -> Option<(CardRef, u32)> {
 
 /// The mixer (control) name of the card an output device is on: `hw:CARD=Headphones` for
 /// `plughw:CARD=Headphones,DEV=0`, `hw:1` for `hw:1,0`, and `default` for `default`.
+#[cfg_attr(not(feature = "alsa"), allow(dead_code))]
 pub fn control_name_for(device: &str) -> String {
     if device.trim() == "default" {
         return "default".into();
