@@ -100,16 +100,22 @@ fn check_children(file: &mut File, from: u64, to: u64, depth: usize) -> Result<(
         return Ok(());
     }
     for atom in atoms(file, from, to)? {
-        if atom.end() > to {
-            return Err(damaged(format!(
-                "the `{}` atom claims {} bytes, more than the {} left around it",
-                atom.name(),
-                atom.len,
-                to.saturating_sub(atom.body)
-            )));
-        }
+        fits(atom, to)?;
         check_min_len(atom)?;
         check_atom(file, atom, depth)?;
+    }
+    Ok(())
+}
+
+/// An atom must end inside its parent, which ends at `to`.
+fn fits(atom: Atom, to: u64) -> Result<(), SongFileError> {
+    if atom.end() > to {
+        return Err(damaged(format!(
+            "the `{}` atom claims {} bytes, more than the {} left around it",
+            atom.name(),
+            atom.len,
+            to.saturating_sub(atom.body)
+        )));
     }
     Ok(())
 }
@@ -141,13 +147,7 @@ fn check_atom(file: &mut File, atom: Atom, depth: usize) -> Result<(), SongFileE
         // Tag items, each holding `data` (and `mean`, `name`) atoms.
         b"ilst" => {
             for item in atoms(file, from, to)? {
-                if item.end() > to {
-                    return Err(damaged(format!(
-                        "the `{}` tag item claims {} bytes, more than `ilst` holds",
-                        item.name(),
-                        item.len
-                    )));
-                }
+                fits(item, to)?;
                 check_children(file, item.body, item.end(), depth + 2)?;
             }
             Ok(())
@@ -157,13 +157,7 @@ fn check_atom(file: &mut File, atom: Atom, depth: usize) -> Result<(), SongFileE
         // Full atom, an entry count, then one sample entry per codec.
         b"stsd" => {
             for entry in atoms(file, from.saturating_add(8), to)? {
-                if entry.end() > to {
-                    return Err(damaged(format!(
-                        "the `{}` sample entry claims {} bytes, more than `stsd` holds",
-                        entry.name(),
-                        entry.len
-                    )));
-                }
+                fits(entry, to)?;
                 check_sample_entry(file, entry, depth + 1)?;
             }
             Ok(())
@@ -185,6 +179,8 @@ fn check_atom(file: &mut File, atom: Atom, depth: usize) -> Result<(), SongFileE
             check_table(file, atom, 4, if version == 1 { 20 } else { 12 })
         }
         b"trun" => check_trun(file, atom),
+        // Version and flags, then MPEG-4 descriptors (found inside audio sample entries).
+        b"esds" => check_descriptors(file, from + 4, to, 0),
         _ => Ok(()),
     }
 }
@@ -207,14 +203,7 @@ fn check_sample_entry(file: &mut File, entry: Atom, depth: usize) -> Result<(), 
         2 => 64,
         _ => 28,
     };
-    let (from, to) = (entry.body + fields, entry.end());
-    check_children(file, from, to, depth + 1)?;
-    for child in atoms(file, from, to)? {
-        if &child.kind == b"esds" {
-            check_descriptors(file, child.body + 4, child.end(), 0)?;
-        }
-    }
-    Ok(())
+    check_children(file, entry.body + fields, entry.end(), depth + 1)
 }
 
 /// The MPEG-4 descriptors in an `esds` atom: a tag, a length of 1-4 bytes of 7 bits each,
