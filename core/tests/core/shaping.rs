@@ -83,7 +83,12 @@ fn ours(face: &moodbox_core::ui::fonts::Face, text: &str, run: &Run) -> String {
 
 /// hb-shape's answer for `case`, or `None` when hb-shape is not installed.
 fn hb_shape(case: &Case) -> Option<String> {
-    let mut command = Command::new("hb-shape");
+    // Looked up on PATH first: under qemu-user a program that is not there can still seem to
+    // start (and then exit 127), so a failed spawn alone does not say it is missing.
+    let program = std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join("hb-shape"))
+        .find(|path| path.is_file())?;
+    let mut command = Command::new(program);
     command
         .env("LC_ALL", "C.UTF-8")
         .args(["--no-glyph-names", "--utf8-clusters"])
